@@ -1,0 +1,16 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Django's login form, labelled for email addresses and with messages that say what to do."""
+
+    username = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Enter a correct email address and password. The password is case-sensitive.",
+        "inactive": "This account has been deactivated. Ask your organisation admin to restore it.",
+    }

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "catalogue"
+
+urlpatterns = [
+    path("solutions/<str:catalogue_id>/", views.solution_detail, name="solution-detail"),
+]
