@@ -1,0 +1,48 @@
+"""factory_boy factories for every model, one module per app."""
+
+from .accounts import MembershipFactory, OrganisationFactory, PracticeFactory, UserFactory
+from .catalogue import (
+    AdditionalServiceFactory,
+    AssociatedServiceFactory,
+    CapabilityEpicFactory,
+    CapabilityFactory,
+    EpicFactory,
+    FrameworkFactory,
+    HostingOptionFactory,
+    IntegrationFactory,
+    IntegrationTypeFactory,
+    PriceFactory,
+    PriceTierFactory,
+    SolutionClientApplicationFactory,
+    SolutionEpicFactory,
+    SolutionFactory,
+    SolutionIntegrationFactory,
+    StandardFactory,
+    SupplierContactFactory,
+    SupplierFactory,
+)
+
+__all__ = [
+    "AdditionalServiceFactory",
+    "AssociatedServiceFactory",
+    "CapabilityEpicFactory",
+    "CapabilityFactory",
+    "EpicFactory",
+    "FrameworkFactory",
+    "HostingOptionFactory",
+    "IntegrationFactory",
+    "IntegrationTypeFactory",
+    "MembershipFactory",
+    "OrganisationFactory",
+    "PracticeFactory",
+    "PriceFactory",
+    "PriceTierFactory",
+    "SolutionClientApplicationFactory",
+    "SolutionEpicFactory",
+    "SolutionFactory",
+    "SolutionIntegrationFactory",
+    "StandardFactory",
+    "SupplierContactFactory",
+    "SupplierFactory",
+    "UserFactory",
+]
