@@ -106,7 +106,14 @@ class ClientApplicationInline(admin.TabularInline):
 class SolutionPriceInline(admin.TabularInline):
     model = models.Price
     fk_name = "solution"
-    fields = ["price_type", "calculation_type", "provisioning_type", "unit_description", "time_unit", "is_published"]
+    fields = [
+        "price_type",
+        "calculation_type",
+        "provisioning_type",
+        "unit_description",
+        "time_unit",
+        "is_published",
+    ]
     extra = 0
     show_change_link = True
 

@@ -21,11 +21,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise
 from typing import Protocol
 
 from django.core.exceptions import ValidationError
 
 TWELVE = Decimal(12)
+CALCULATION_NAMES = {"single_fixed": "single fixed", "cumulative": "cumulative", "volume": "volume"}
 PENNY = Decimal("0.01")
 
 
@@ -92,7 +94,7 @@ def validate_tiers(tiers: Iterable[TierLike]) -> None:
         raise ValidationError("A price needs at least one tier.")
     if ordered[0].lower != 1:
         raise ValidationError(f"The first tier must start at 1, not {ordered[0].lower}.")
-    for number, (tier, following) in enumerate(zip(ordered, ordered[1:], strict=False), start=1):
+    for number, (tier, following) in enumerate(pairwise(ordered), start=1):
         if tier.upper is None:
             raise ValidationError(f"Tier {number} has no upper bound, so tier {number + 1} can never apply.")
         if tier.upper < tier.lower:
@@ -170,7 +172,9 @@ def calculate_cost(
         cost = period_cost(price.price_type, price.calculation_type, tiers, sum(quantities))
 
     if not price.time_unit:
-        return Cost(one_off=cost, per_month=Decimal(0), per_year=Decimal(0), term_months=term_months, total=cost)
+        return Cost(
+            one_off=cost, per_month=Decimal(0), per_year=Decimal(0), term_months=term_months, total=cost
+        )
     if price.time_unit == "month":
         per_month, per_year = cost, cost * TWELVE
         total = cost * term_months
@@ -179,7 +183,9 @@ def calculate_cost(
         total = cost * term_months / TWELVE
     else:
         raise ValueError(f"Unknown time unit {price.time_unit!r}")
-    return Cost(one_off=Decimal(0), per_month=per_month, per_year=per_year, term_months=term_months, total=total)
+    return Cost(
+        one_off=Decimal(0), per_month=per_month, per_year=per_year, term_months=term_months, total=total
+    )
 
 
 def to_pence(amount: Decimal) -> Decimal:
@@ -211,8 +217,10 @@ def describe_price(price, tiers: Iterable[TierLike] | None = None) -> str:
         return f"{format_money(ordered[0].unit_price)}{unit}{period}"
     lowest = min(Decimal(t.unit_price) for t in ordered)
     if price.calculation_type == "single_fixed":
-        return f"from {format_money(lowest)}{period} (a fixed price for each band of {price.range_description or 'units'})"
-    return f"from {format_money(lowest)}{unit}{period} (tiered, {price.get_calculation_type_display().split(':')[0].lower()})"
+        bands = price.range_description or "units"
+        return f"from {format_money(lowest)}{period} (a fixed price for each band of {bands})"
+    method = CALCULATION_NAMES.get(price.calculation_type, price.calculation_type)
+    return f"from {format_money(lowest)}{unit}{period} (tiered, {method})"
 
 
 def describe_tier(tier: TierLike, range_description: str) -> str:

@@ -48,7 +48,9 @@ class SolutionQuerySet(models.QuerySet):
             return self.published()
         if _is_moderator(user):
             return self.all()
-        return self.filter(Q(publication_state__in=PUBLIC_STATE_VALUES) | Q(supplier_id__in=_editor_supplier_ids(user)))
+        return self.filter(
+            Q(publication_state__in=PUBLIC_STATE_VALUES) | Q(supplier_id__in=_editor_supplier_ids(user))
+        )
 
     def editable_by(self, user: User | None) -> SolutionQuerySet:
         """Listings whose supplier-owned content the user may change: their own supplier's only."""
@@ -76,7 +78,9 @@ class SolutionQuerySet(models.QuerySet):
                 queryset=_additional_services()
                 .published()
                 .prefetch_related(
-                    models.Prefetch("prices", queryset=_prices().filter(is_published=True), to_attr="list_prices"),
+                    models.Prefetch(
+                        "prices", queryset=_prices().filter(is_published=True), to_attr="list_prices"
+                    ),
                     "capabilities",
                 ),
                 to_attr="public_additional_services",
@@ -86,7 +90,9 @@ class SolutionQuerySet(models.QuerySet):
                 queryset=_associated_services()
                 .published()
                 .prefetch_related(
-                    models.Prefetch("prices", queryset=_prices().filter(is_published=True), to_attr="list_prices")
+                    models.Prefetch(
+                        "prices", queryset=_prices().filter(is_published=True), to_attr="list_prices"
+                    )
                 ),
                 to_attr="public_associated_services",
             ),

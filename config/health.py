@@ -29,7 +29,7 @@ def check_broker() -> dict:
         return {"status": "up", "mode": "in-process"}
     from config.celery import app
 
-    with app.connection_for_write() as conn:
+    with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
         conn.ensure_connection(max_retries=1, timeout=settings.HEALTH_CHECK_TIMEOUT)
         conn.default_channel  # noqa: B018 - opening the channel proves the broker answers
     return {"status": "up", "mode": "broker", "transport": conn.transport_cls}

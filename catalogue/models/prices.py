@@ -19,7 +19,10 @@ class PriceType(models.TextChoices):
 class CalculationType(models.TextChoices):
     """How a tiered price turns a quantity into a cost. A flat price is always unit price x quantity."""
 
-    SINGLE_FIXED = "single_fixed", "Single fixed: one price for the tier the quantity falls in, whatever the quantity"
+    SINGLE_FIXED = (
+        "single_fixed",
+        "Single fixed: one price for the tier the quantity falls in, whatever the quantity",
+    )
     CUMULATIVE = "cumulative", "Cumulative: each tier's units at that tier's price"
     VOLUME = "volume", "Volume: every unit at the price of the tier the total falls in"
 
@@ -53,7 +56,11 @@ class Price(models.Model):
         "catalogue.AssociatedService", null=True, blank=True, on_delete=models.CASCADE, related_name="prices"
     )
     reference = models.CharField(
-        max_length=40, unique=True, null=True, blank=True, help_text="Id of the price in its source, for re-imports."
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Id of the price in its source, for re-imports.",
     )
     price_type = models.CharField(max_length=10, choices=PriceType.choices, default=PriceType.FLAT)
     calculation_type = models.CharField(
@@ -65,7 +72,9 @@ class Price(models.Model):
     )
     unit_description = models.CharField(max_length=100, help_text='What one unit is, such as "per patient".')
     unit_definition = models.TextField(blank=True)
-    range_description = models.CharField(max_length=100, blank=True, help_text='Plural for tier ranges: "patients".')
+    range_description = models.CharField(
+        max_length=100, blank=True, help_text='Plural for tier ranges: "patients".'
+    )
     time_unit = models.CharField(
         max_length=10, choices=TimeUnit.choices, blank=True, help_text="Empty for a one-off charge."
     )
@@ -77,9 +86,21 @@ class Price(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(solution__isnull=False, additional_service__isnull=True, associated_service__isnull=True)
-                    | Q(solution__isnull=True, additional_service__isnull=False, associated_service__isnull=True)
-                    | Q(solution__isnull=True, additional_service__isnull=True, associated_service__isnull=False)
+                    Q(
+                        solution__isnull=False,
+                        additional_service__isnull=True,
+                        associated_service__isnull=True,
+                    )
+                    | Q(
+                        solution__isnull=True,
+                        additional_service__isnull=False,
+                        associated_service__isnull=True,
+                    )
+                    | Q(
+                        solution__isnull=True,
+                        additional_service__isnull=True,
+                        associated_service__isnull=False,
+                    )
                 ),
                 name="price_belongs_to_exactly_one_item",
             ),
@@ -102,7 +123,9 @@ class Price(models.Model):
     def clean(self) -> None:
         owners = [self.solution_id, self.additional_service_id, self.associated_service_id]
         if sum(owner is not None for owner in owners) != 1:
-            raise ValidationError("A price belongs to exactly one solution, additional service or associated service.")
+            raise ValidationError(
+                "A price belongs to exactly one solution, additional service or associated service."
+            )
         if self.provisioning_type == ProvisioningType.PER_PATIENT and self.time_unit != TimeUnit.PER_YEAR:
             raise ValidationError({"time_unit": "A per-patient price is charged per year."})
 
@@ -113,13 +136,18 @@ class PriceTier(models.Model):
     price = models.ForeignKey(Price, on_delete=models.CASCADE, related_name="tiers")
     lower = models.PositiveIntegerField(validators=[MinValueValidator(1)])
     upper = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: no upper bound.")
-    unit_price = models.DecimalField(max_digits=18, decimal_places=4, validators=[MinValueValidator(Decimal(0))])
+    unit_price = models.DecimalField(
+        max_digits=18, decimal_places=4, validators=[MinValueValidator(Decimal(0))]
+    )
 
     class Meta:
         ordering = ["price", "lower"]
         constraints = [
             models.UniqueConstraint(fields=["price", "lower"], name="unique_tier_lower_bound"),
-            models.CheckConstraint(condition=Q(upper__isnull=True) | Q(upper__gte=models.F("lower")), name="tier_upper_not_below_lower"),
+            models.CheckConstraint(
+                condition=Q(upper__isnull=True) | Q(upper__gte=models.F("lower")),
+                name="tier_upper_not_below_lower",
+            ),
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="tier_price_not_negative"),
         ]
 

@@ -28,7 +28,9 @@ class Framework(models.Model):
         "maximum call-off term (months)", validators=[MinValueValidator(1), MaxValueValidator(120)]
     )
     funding_types = models.JSONField(
-        default=list, blank=True, help_text='Funding sources allowed, such as ["GPIT funding", "Local funding"].'
+        default=list,
+        blank=True,
+        help_text='Funding sources allowed, such as ["GPIT funding", "Local funding"].',
     )
 
     class Meta:
@@ -52,7 +54,9 @@ class CapabilityStatus(models.TextChoices):
     EXPIRED = "expired", "Expired"
 
 
-capability_ref_validator = RegexValidator(r"^C[0-9]{1,3}$", "A capability reference is C and a number, such as C14.")
+capability_ref_validator = RegexValidator(
+    r"^C[0-9]{1,3}$", "A capability reference is C and a number, such as C14."
+)
 
 
 class Capability(models.Model):
@@ -64,9 +68,13 @@ class Capability(models.Model):
     version = models.CharField(max_length=20, blank=True)
     source_url = models.URLField(max_length=500, blank=True)
     category = models.CharField(max_length=100, blank=True)
-    status = models.CharField(max_length=20, choices=CapabilityStatus.choices, default=CapabilityStatus.EFFECTIVE)
+    status = models.CharField(
+        max_length=20, choices=CapabilityStatus.choices, default=CapabilityStatus.EFFECTIVE
+    )
     is_foundation = models.BooleanField(
-        "foundation capability", default=False, help_text="One of the six capabilities every GP practice needs."
+        "foundation capability",
+        default=False,
+        help_text="One of the six capabilities every GP practice needs.",
     )
     frameworks = models.ManyToManyField(Framework, blank=True, related_name="capabilities")
     epics = models.ManyToManyField("Epic", through="CapabilityEpic", related_name="capabilities")

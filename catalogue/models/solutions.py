@@ -61,7 +61,8 @@ class PracticeReorganisation(models.TextChoices):
 
 
 solution_id_validator = RegexValidator(
-    r"^[0-9]{5,6}-[0-9]{3}$", "A solution id is the supplier id, a hyphen and three digits, such as 10000-001."
+    r"^[0-9]{5,6}-[0-9]{3}$",
+    "A solution id is the supplier id, a hyphen and three digits, such as 10000-001.",
 )
 additional_service_id_validator = RegexValidator(
     r"^[0-9]{5,6}-[0-9]{3}A[0-9]{3}$", "An additional service id looks like 10000-001A001."
@@ -92,7 +93,9 @@ class Solution(models.Model):
     never directly by a supplier.
     """
 
-    catalogue_id = models.CharField("solution id", max_length=12, unique=True, validators=[solution_id_validator])
+    catalogue_id = models.CharField(
+        "solution id", max_length=12, unique=True, validators=[solution_id_validator]
+    )
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="solutions")
     name = models.CharField(max_length=255)
     summary = models.TextField(
@@ -126,13 +129,17 @@ class Solution(models.Model):
     client_application_details = models.JSONField(
         default=dict,
         blank=True,
-        help_text="Browsers supported, minimum connection speed, resolution, hardware requirements and so on.",
+        help_text="Browsers supported, minimum connection speed, resolution, hardware requirements.",
     )
     publication_state = models.CharField(
         max_length=20, choices=PublicationState.choices, default=PublicationState.DRAFT, db_index=True
     )
-    last_reviewed = models.DateField(null=True, blank=True, help_text="When the catalogue team last reviewed it.")
-    published_at = models.DateTimeField(null=True, blank=True, help_text="When the live version was published.")
+    last_reviewed = models.DateField(
+        null=True, blank=True, help_text="When the catalogue team last reviewed it."
+    )
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the live version was published."
+    )
     is_demo = models.BooleanField(default=False, help_text="Invented for the demo; not a real listing.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -155,7 +162,9 @@ class Solution(models.Model):
 
     def clean(self) -> None:
         if self.catalogue_id and self.supplier_id:
-            supplier_code = Supplier.objects.filter(pk=self.supplier_id).values_list("code", flat=True).first()
+            supplier_code = (
+                Supplier.objects.filter(pk=self.supplier_id).values_list("code", flat=True).first()
+            )
             if supplier_code and not self.catalogue_id.startswith(f"{supplier_code}-"):
                 raise ValidationError(
                     {"catalogue_id": f"A solution id starts with its supplier's id ({supplier_code}-)."}
@@ -214,7 +223,9 @@ class HostingOption(models.Model):
 
     class Meta:
         ordering = ["hosting_type"]
-        constraints = [models.UniqueConstraint(fields=["solution", "hosting_type"], name="unique_hosting_type")]
+        constraints = [
+            models.UniqueConstraint(fields=["solution", "hosting_type"], name="unique_hosting_type")
+        ]
 
     def __str__(self) -> str:
         return self.get_hosting_type_display()
@@ -261,15 +272,16 @@ class AdditionalService(models.Model):
 
     def clean(self) -> None:
         if self.catalogue_id and self.solution_id:
-            solution_id = Solution.objects.filter(pk=self.solution_id).values_list("catalogue_id", flat=True).first()
+            solution_id = (
+                Solution.objects.filter(pk=self.solution_id).values_list("catalogue_id", flat=True).first()
+            )
             if solution_id and not self.catalogue_id.startswith(f"{solution_id}A"):
-                raise ValidationError(
-                    {"catalogue_id": f"An additional service id starts with its solution's id ({solution_id}A)."}
-                )
+                message = f"An additional service id starts with its solution's id ({solution_id}A)."
+                raise ValidationError({"catalogue_id": message})
 
 
 class AssociatedService(models.Model):
-    """One-off work a supplier offers with its solutions: training, data migration, practice merger or split."""
+    """One-off work a supplier offers with its solutions: training, migration, practice merger or split."""
 
     catalogue_id = models.CharField(
         "associated service id", max_length=16, unique=True, validators=[associated_service_id_validator]

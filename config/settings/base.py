@@ -190,7 +190,9 @@ CELERY_TIMEZONE = TIME_ZONE
 # SEARCH_BACKEND: "database" (PostgreSQL full-text, or SQLite FTS5) or "elasticsearch".
 SEARCH_BACKEND = env("SEARCH_BACKEND", "database")
 if SEARCH_BACKEND not in {"database", "elasticsearch"}:
-    raise ImproperlyConfigured(f"SEARCH_BACKEND must be 'database' or 'elasticsearch', not {SEARCH_BACKEND!r}")
+    raise ImproperlyConfigured(
+        f"SEARCH_BACKEND must be 'database' or 'elasticsearch', not {SEARCH_BACKEND!r}"
+    )
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", "")
 if SEARCH_BACKEND == "elasticsearch" and not ELASTICSEARCH_URL:
     raise ImproperlyConfigured("SEARCH_BACKEND=elasticsearch needs ELASTICSEARCH_URL")
@@ -231,6 +233,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Only our public API; Wagtail's admin API is an implementation detail of its admin.
+    "PREPROCESSING_HOOKS": ["config.schema.only_public_api"],
 }
 
 # --- Security -------------------------------------------------------------------------------
@@ -238,13 +242,15 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
-X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail's preview renders in a same-origin iframe.
+X_FRAME_OPTIONS = "SAMEORIGIN"
+# Wagtail's live preview renders the page in a same-origin iframe, so DENY would break editing.
+SILENCED_SYSTEM_CHECKS = ["security.W019"]
 
 LOGGING = {
     "version": 1,

@@ -8,8 +8,8 @@ import os
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
-from .base import *  # noqa: E402, F403
-from .base import env, env_bool, env_list  # noqa: E402
+from .base import *  # noqa: F403
+from .base import env, env_bool, env_list
 
 SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-never-use-in-production-0123456789abcdef")
 DEBUG = env_bool("DEBUG", True)
@@ -23,3 +23,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Serve static files straight from the app and project folders: no collectstatic needed.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

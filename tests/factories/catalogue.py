@@ -210,7 +210,9 @@ class PriceFactory(factory.django.DjangoModelFactory):
             return
         rows = extracted if extracted is not None else [(1, None, Decimal("1.25"))]
         for lower, upper, unit_price in rows:
-            models.PriceTier.objects.create(price=obj, lower=lower, upper=upper, unit_price=Decimal(unit_price))
+            models.PriceTier.objects.create(
+                price=obj, lower=lower, upper=upper, unit_price=Decimal(unit_price)
+            )
 
 
 class PriceTierFactory(factory.django.DjangoModelFactory):
