@@ -10,5 +10,7 @@ def solution_detail(request: HttpRequest, catalogue_id: str) -> HttpResponse:
     Anyone sees a public listing; a supplier also sees its own drafts, the catalogue team all. Anyone
     else gets 404, so a draft's existence is not revealed.
     """
-    solution = get_object_or_404(Solution.objects.visible_to(request.user).with_facts(), catalogue_id=catalogue_id)
+    solution = get_object_or_404(
+        Solution.objects.visible_to(request.user).with_facts(), catalogue_id=catalogue_id
+    )
     return render(request, "catalogue/solution_detail.html", {"solution": solution})
