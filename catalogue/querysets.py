@@ -38,8 +38,9 @@ class SupplierQuerySet(models.QuerySet):
 
 class SolutionQuerySet(models.QuerySet):
     def published(self) -> SolutionQuerySet:
-        """Listings anyone may see: published, or in remediation (listed with a warning)."""
-        return self.filter(publication_state__in=PUBLIC_STATE_VALUES)
+        """Listings anyone may see: published, or in remediation (listed with a warning), of a supplier
+        that is still active (a supplier leaving the frameworks takes its listings with it)."""
+        return self.filter(publication_state__in=PUBLIC_STATE_VALUES, supplier__is_active=True)
 
     def visible_to(self, user: User | None) -> SolutionQuerySet:
         """What a user may see: public listings, plus every state of their own supplier's listings;
@@ -49,7 +50,8 @@ class SolutionQuerySet(models.QuerySet):
         if _is_moderator(user):
             return self.all()
         return self.filter(
-            Q(publication_state__in=PUBLIC_STATE_VALUES) | Q(supplier_id__in=_editor_supplier_ids(user))
+            Q(publication_state__in=PUBLIC_STATE_VALUES, supplier__is_active=True)
+            | Q(supplier_id__in=_editor_supplier_ids(user))
         )
 
     def editable_by(self, user: User | None) -> SolutionQuerySet:

@@ -232,7 +232,6 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     # Only our public API; Wagtail's admin API is an implementation detail of its admin.
     "PREPROCESSING_HOOKS": ["config.schema.only_public_api"],
 }

@@ -88,3 +88,13 @@ def test_a_price_belongs_to_exactly_one_catalogue_item():
 def test_a_per_patient_price_must_be_per_year():
     with pytest.raises(IntegrityError):
         PriceFactory(provisioning_type="per_patient", time_unit="month")
+
+
+def test_listings_of_an_inactive_supplier_are_not_public(supplier_a, supplier_a_editor, buyer):
+    solution = SolutionFactory(supplier=supplier_a, publication_state="published")
+    supplier_a.is_active = False
+    supplier_a.save()
+    assert not Solution.objects.published().exists()
+    assert not Solution.objects.visible_to(buyer).exists()
+    # Its own editors still see it, to put things right.
+    assert list(Solution.objects.visible_to(supplier_a_editor)) == [solution]

@@ -1,0 +1,534 @@
+"""Read-only representations of the catalogue for the public API.
+
+The serializers never query on their own: each reads only what its view prefetched (see views.py),
+so a list costs the same number of queries whatever its length. Where a value is computed (a price in
+plain words, a framework's being live today, the epics a solution claims under each capability) it is
+a method field annotated for drf-spectacular, so the OpenAPI schema states its real type.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from catalogue.models import (
+    AdditionalService,
+    AssociatedService,
+    Capability,
+    CapabilityEpic,
+    ClientApplicationType,
+    Epic,
+    EpicLevel,
+    Framework,
+    HostingOption,
+    Integration,
+    IntegrationType,
+    Price,
+    PriceTier,
+    Solution,
+    SolutionIntegration,
+    Standard,
+    StandardType,
+    Supplier,
+    SupplierContact,
+)
+from catalogue.pricing import describe_price, describe_tier, format_money
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class ListingURLField(serializers.ReadOnlyField):
+    """Absolute URL of a solution's public listing page (the HTML page, not the API resource)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["source"] = "*"
+        kwargs.setdefault("help_text", "The solution's listing page on the marketplace.")
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Solution) -> str:
+        path = value.get_absolute_url()
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+def _api_url(view_name: str, lookup_field: str) -> serializers.HyperlinkedIdentityField:
+    return serializers.HyperlinkedIdentityField(
+        view_name=f"api:{view_name}", lookup_field=lookup_field, help_text="This resource in the API."
+    )
+
+
+# --- Reference data ----------------------------------------------------------------------------
+
+
+class FrameworkSerializer(serializers.ModelSerializer):
+    is_live = serializers.SerializerMethodField(help_text="Whether call-offs can be made from it today.")
+    funding_types = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="Funding sources allowed."
+    )
+    url = _api_url("framework-detail", "code")
+
+    class Meta:
+        model = Framework
+        fields = [
+            "code",
+            "name",
+            "short_name",
+            "owner",
+            "active_from",
+            "expires_on",
+            "is_expired",
+            "is_live",
+            "maximum_term_months",
+            "funding_types",
+            "url",
+        ]
+
+    def get_is_live(self, obj: Framework) -> bool:
+        return obj.is_live()
+
+
+class CapabilityEpicSerializer(serializers.ModelSerializer):
+    """An epic as it appears inside a capability: with its level there (must, should or may)."""
+
+    code = serializers.CharField(source="epic.code", read_only=True)
+    name = serializers.CharField(source="epic.name", read_only=True)
+    supplier_defined = serializers.BooleanField(source="epic.supplier_defined", read_only=True)
+    is_active = serializers.BooleanField(source="epic.is_active", read_only=True)
+
+    class Meta:
+        model = CapabilityEpic
+        fields = ["code", "name", "supplier_defined", "is_active", "level"]
+
+
+class CapabilitySerializer(serializers.ModelSerializer):
+    frameworks = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="code", help_text="Codes of the frameworks it belongs to."
+    )
+    epics = CapabilityEpicSerializer(source="capability_epics", many=True, read_only=True)
+    url = _api_url("capability-detail", "ref")
+
+    class Meta:
+        model = Capability
+        fields = [
+            "ref",
+            "name",
+            "description",
+            "version",
+            "source_url",
+            "category",
+            "status",
+            "is_foundation",
+            "frameworks",
+            "epics",
+            "url",
+        ]
+
+
+class EpicCapabilitySerializer(serializers.ModelSerializer):
+    """A capability as it appears inside an epic: with the epic's level in it."""
+
+    ref = serializers.CharField(source="capability.ref", read_only=True)
+    name = serializers.CharField(source="capability.name", read_only=True)
+
+    class Meta:
+        model = CapabilityEpic
+        fields = ["ref", "name", "level"]
+
+
+class EpicSerializer(serializers.ModelSerializer):
+    capabilities = EpicCapabilitySerializer(source="capability_epics", many=True, read_only=True)
+    url = _api_url("epic-detail", "code")
+
+    class Meta:
+        model = Epic
+        fields = [
+            "code",
+            "name",
+            "description",
+            "supplier_defined",
+            "is_active",
+            "is_demo",
+            "capabilities",
+            "url",
+        ]
+
+
+class StandardSerializer(serializers.ModelSerializer):
+    type = serializers.ChoiceField(source="standard_type", choices=StandardType.choices, read_only=True)
+    capabilities = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="ref", help_text="Refs of the capabilities it applies to."
+    )
+    # The model's own `url` is the standard's published document, so the API link is `api_url`.
+    api_url = _api_url("standard-detail", "ref")
+
+    class Meta:
+        model = Standard
+        fields = ["ref", "name", "description", "type", "version", "url", "capabilities", "api_url"]
+        extra_kwargs = {"url": {"help_text": "The standard's published document."}}
+
+
+class IntegrationTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IntegrationType
+        fields = ["name", "description"]
+
+
+class IntegrationSerializer(serializers.ModelSerializer):
+    types = IntegrationTypeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Integration
+        fields = ["name", "description", "types"]
+
+
+# --- Suppliers ---------------------------------------------------------------------------------
+
+
+class SupplierContactSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SupplierContact
+        fields = ["name", "department", "email", "phone", "is_primary"]
+
+
+class SupplierSolutionSerializer(serializers.ModelSerializer):
+    """A solution inside its supplier: enough to follow the link."""
+
+    url = _api_url("solution-detail", "catalogue_id")
+    listing_url = ListingURLField()
+
+    class Meta:
+        model = Solution
+        fields = ["catalogue_id", "name", "publication_state", "url", "listing_url"]
+
+
+class SupplierSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="organisation.name", read_only=True)
+    contacts = SupplierContactSerializer(many=True, read_only=True)
+    solutions = SupplierSolutionSerializer(
+        source="visible_solutions",
+        many=True,
+        read_only=True,
+        help_text="Its listings you may see: the public ones (plus, for its own editors and the catalogue "
+        "team, the others).",
+    )
+    url = _api_url("supplier-detail", "code")
+
+    class Meta:
+        model = Supplier
+        fields = [
+            "code",
+            "name",
+            "legal_name",
+            "summary",
+            "website",
+            "address",
+            "contacts",
+            "solutions",
+            "url",
+        ]
+
+
+class SupplierBriefSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="organisation.name", read_only=True)
+    url = _api_url("supplier-detail", "code")
+
+    class Meta:
+        model = Supplier
+        fields = ["code", "name", "url"]
+
+
+class SolutionSupplierSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="organisation.name", read_only=True)
+    contacts = SupplierContactSerializer(many=True, read_only=True)
+    url = _api_url("supplier-detail", "code")
+
+    class Meta:
+        model = Supplier
+        fields = ["code", "name", "legal_name", "summary", "website", "address", "contacts", "url"]
+
+
+# --- Prices ------------------------------------------------------------------------------------
+
+
+class PriceTierSerializer(serializers.ModelSerializer):
+    range = serializers.SerializerMethodField(help_text="The band in words, such as “1 to 999 patients”.")
+    unit_price_text = serializers.SerializerMethodField(
+        help_text="The unit price in pounds, such as “£1.25”."
+    )
+
+    class Meta:
+        model = PriceTier
+        fields = ["lower", "upper", "unit_price", "unit_price_text", "range"]
+
+    def get_range(self, obj: PriceTier) -> str:
+        return describe_tier(obj, self.context.get("range_description", ""))
+
+    def get_unit_price_text(self, obj: PriceTier) -> str:
+        return format_money(obj.unit_price)
+
+
+class PriceSerializer(serializers.ModelSerializer):
+    description = serializers.SerializerMethodField(
+        help_text="The price in plain words, such as “£1.25 per patient per year”."
+    )
+    tiers = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Price
+        fields = [
+            "description",
+            "price_type",
+            "calculation_type",
+            "provisioning_type",
+            "quantity_basis",
+            "unit_description",
+            "unit_definition",
+            "range_description",
+            "time_unit",
+            "currency",
+            "tiers",
+        ]
+
+    def get_description(self, obj: Price) -> str:
+        return describe_price(obj)
+
+    @extend_schema_field(PriceTierSerializer(many=True))
+    def get_tiers(self, obj: Price) -> list[dict[str, Any]]:
+        context = {**self.context, "range_description": obj.range_description}
+        return PriceTierSerializer(obj.tiers.all(), many=True, context=context).data
+
+
+# --- Solutions ---------------------------------------------------------------------------------
+
+
+class AdditionalServiceSerializer(serializers.ModelSerializer):
+    capabilities = serializers.SlugRelatedField(many=True, read_only=True, slug_field="ref")
+    prices = PriceSerializer(source="list_prices", many=True, read_only=True)
+
+    class Meta:
+        model = AdditionalService
+        fields = ["catalogue_id", "name", "summary", "description", "capabilities", "prices"]
+
+
+class AssociatedServiceSerializer(serializers.ModelSerializer):
+    prices = PriceSerializer(source="list_prices", many=True, read_only=True)
+
+    class Meta:
+        model = AssociatedService
+        fields = [
+            "catalogue_id",
+            "name",
+            "summary",
+            "description",
+            "order_guidance",
+            "practice_reorganisation",
+            "prices",
+        ]
+
+
+class SolutionIntegrationSerializer(serializers.ModelSerializer):
+    integration = serializers.CharField(
+        source="integration_type.integration.name", read_only=True, help_text="IM1, GP Connect or NHS App."
+    )
+    integration_type = serializers.CharField(source="integration_type.name", read_only=True)
+
+    class Meta:
+        model = SolutionIntegration
+        fields = ["integration", "integration_type", "direction", "integrates_with", "description"]
+
+
+class HostingOptionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HostingOption
+        fields = ["hosting_type", "summary", "link", "hosting_model", "requires_hscn"]
+
+
+class FrameworkBriefSerializer(serializers.ModelSerializer):
+    is_live = serializers.SerializerMethodField(help_text="Whether call-offs can be made from it today.")
+
+    class Meta:
+        model = Framework
+        fields = ["code", "name", "short_name", "is_live"]
+
+    def get_is_live(self, obj: Framework) -> bool:
+        return obj.is_live()
+
+
+class ClaimedEpicSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    supplier_defined = serializers.BooleanField()
+    level = serializers.ChoiceField(
+        choices=EpicLevel.choices,
+        allow_null=True,
+        help_text="The epic's level within the capability; null if the epic is not part of it.",
+    )
+
+
+class SolutionCapabilitySerializer(serializers.Serializer):
+    ref = serializers.CharField()
+    name = serializers.CharField()
+    is_foundation = serializers.BooleanField()
+    epics = ClaimedEpicSerializer(many=True, help_text="The epics the solution claims for this capability.")
+
+
+class SolutionStandardSerializer(serializers.Serializer):
+    ref = serializers.CharField()
+    name = serializers.CharField()
+    type = serializers.ChoiceField(choices=StandardType.choices)
+    version = serializers.CharField()
+    url = serializers.URLField(allow_blank=True)
+    applies = serializers.ChoiceField(
+        choices=[("claimed", "Claimed by the solution"), ("overarching", "Applies to every solution")],
+        help_text="Why the standard applies: the solution claims it, or it applies to every solution.",
+    )
+
+
+class SolutionListSerializer(serializers.ModelSerializer):
+    supplier = SupplierBriefSerializer(read_only=True)
+    frameworks = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    capabilities = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="ref", help_text="Refs of the capabilities it claims."
+    )
+    listing_url = ListingURLField()
+    url = _api_url("solution-detail", "catalogue_id")
+
+    class Meta:
+        model = Solution
+        fields = [
+            "catalogue_id",
+            "name",
+            "supplier",
+            "summary",
+            "frameworks",
+            "capabilities",
+            "publication_state",
+            "last_reviewed",
+            "published_at",
+            "is_demo",
+            "listing_url",
+            "url",
+        ]
+
+
+class SolutionDetailSerializer(serializers.ModelSerializer):
+    """Everything a buyer needs to compare a listing.
+
+    Reads the prefetches of `Solution.objects.with_facts()` plus `claimed_epics` (solution epics
+    annotated with their level) and, from the context, `overarching_standards`; see views.py.
+    """
+
+    supplier = SolutionSupplierSerializer(read_only=True)
+    features = serializers.ListField(child=serializers.CharField(), read_only=True)
+    frameworks = FrameworkBriefSerializer(many=True, read_only=True)
+    capabilities = serializers.SerializerMethodField()
+    standards = serializers.SerializerMethodField()
+    integrations = SolutionIntegrationSerializer(many=True, read_only=True)
+    hosting_options = HostingOptionSerializer(many=True, read_only=True)
+    client_applications = serializers.SerializerMethodField()
+    client_application_details = serializers.DictField(
+        read_only=True, help_text="Browsers supported, connection speed, resolution, hardware and so on."
+    )
+    prices = PriceSerializer(source="list_prices", many=True, read_only=True)
+    additional_services = AdditionalServiceSerializer(
+        source="public_additional_services", many=True, read_only=True
+    )
+    associated_services = AssociatedServiceSerializer(
+        source="public_associated_services", many=True, read_only=True
+    )
+    listing_url = ListingURLField()
+    url = _api_url("solution-detail", "catalogue_id")
+
+    class Meta:
+        model = Solution
+        fields = [
+            "catalogue_id",
+            "name",
+            "supplier",
+            "summary",
+            "description",
+            "features",
+            "frameworks",
+            "capabilities",
+            "standards",
+            "integrations",
+            "integrations_url",
+            "hosting_options",
+            "client_applications",
+            "client_application_details",
+            "implementation_timescales",
+            "sla_type",
+            "roadmap",
+            "roadmap_url",
+            "about_url",
+            "prices",
+            "additional_services",
+            "associated_services",
+            "publication_state",
+            "last_reviewed",
+            "published_at",
+            "is_demo",
+            "listing_url",
+            "url",
+        ]
+
+    @extend_schema_field(SolutionCapabilitySerializer(many=True))
+    def get_capabilities(self, obj: Solution) -> list[dict[str, Any]]:
+        """Claimed capabilities in ref order, each with the epics claimed for it. A capability that
+        appears only through a claimed epic is listed too, so no claimed epic goes missing."""
+        capabilities = {capability.pk: capability for capability in obj.capabilities.all()}
+        epics_by_capability: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for solution_epic in obj.claimed_epics:
+            capabilities.setdefault(solution_epic.capability_id, solution_epic.capability)
+            epics_by_capability[solution_epic.capability_id].append(
+                {
+                    "code": solution_epic.epic.code,
+                    "name": solution_epic.epic.name,
+                    "supplier_defined": solution_epic.epic.supplier_defined,
+                    "level": solution_epic.level,
+                }
+            )
+        rows = [
+            {
+                "ref": capability.ref,
+                "name": capability.name,
+                "is_foundation": capability.is_foundation,
+                "epics": epics_by_capability.get(capability.pk, []),
+            }
+            for capability in sorted(capabilities.values(), key=lambda c: (c.sort_key, c.ref))
+        ]
+        return SolutionCapabilitySerializer(rows, many=True, context=self.context).data
+
+    @extend_schema_field(SolutionStandardSerializer(many=True))
+    def get_standards(self, obj: Solution) -> list[dict[str, Any]]:
+        """The standards the solution claims plus the overarching ones, which apply to every solution
+        whether claimed or not; a claimed overarching standard is listed once, as overarching."""
+        overarching: Iterable[Standard] = self.context.get("overarching_standards")
+        if overarching is None:
+            overarching = Standard.objects.filter(standard_type=StandardType.OVERARCHING)
+        standards = {standard.pk: (standard, "claimed") for standard in obj.standards.all()}
+        standards.update({standard.pk: (standard, "overarching") for standard in overarching})
+        rows = [
+            {
+                "ref": standard.ref,
+                "name": standard.name,
+                "type": standard.standard_type,
+                "version": standard.version,
+                "url": standard.url,
+                "applies": applies,
+            }
+            for standard, applies in sorted(
+                standards.values(), key=lambda pair: (pair[0].sort_key, pair[0].ref)
+            )
+        ]
+        return SolutionStandardSerializer(rows, many=True, context=self.context).data
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=ClientApplicationType.choices))
+    )
+    def get_client_applications(self, obj: Solution) -> list[str]:
+        return [application.application_type for application in obj.client_applications.all()]
