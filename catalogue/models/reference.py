@@ -94,7 +94,8 @@ class Capability(models.Model):
 
 
 epic_id_validator = RegexValidator(
-    r"^(E[0-9]{5}|S[0-9]{5}|C[0-9]{1,3}E[0-9]{1,3})$",
+    # The real catalogue also has six-digit NHS ids (E000304) and supplier ids such as S020X01E01.
+    r"^(E[0-9]{5,6}|S[0-9]{5}|S[0-9]{3}X[0-9]{2}E[0-9]{2}|C[0-9]{1,3}E[0-9]{1,3})$",
     "An epic id looks like E00001 (NHS-defined), S00001 (supplier-defined) or C1E1 (legacy).",
 )
 

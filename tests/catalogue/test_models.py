@@ -67,3 +67,18 @@ def test_framework_is_live_between_its_dates_unless_expired():
     assert not framework.is_live(datetime.date(2023, 12, 31))
     framework.is_expired = True
     assert not framework.is_live(datetime.date(2025, 6, 1))
+
+
+@pytest.mark.parametrize("code", ["E00001", "E000304", "S00001", "S020X01E01", "C1E1", "C10E12"])
+def test_every_real_epic_id_shape_is_valid(code):
+    from catalogue.models.reference import epic_id_validator
+
+    epic_id_validator(code)
+
+
+@pytest.mark.parametrize("code", ["E1", "X00001", "S020X1E1", "C1E", "e00001"])
+def test_malformed_epic_ids_are_refused(code):
+    from catalogue.models.reference import epic_id_validator
+
+    with pytest.raises(ValidationError):
+        epic_id_validator(code)
