@@ -3,10 +3,13 @@ these, so a draft listing can never leak because one caller forgot a filter."""
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -25,6 +28,13 @@ def _editor_supplier_ids(user) -> models.QuerySet:
     from accounts.models import Membership
 
     return Membership.objects.filter(user=user, role=SUPPLIER_EDITOR_ROLE).values("organisation_id")
+
+
+class FrameworkQuerySet(models.QuerySet):
+    def live(self, on: datetime.date | None = None) -> FrameworkQuerySet:
+        """Frameworks call-offs can be made from on a day (today by default); see Framework.is_live."""
+        on = on or timezone.localdate()
+        return self.filter(is_expired=False).exclude(active_from__gt=on).exclude(expires_on__lt=on)
 
 
 class SupplierQuerySet(models.QuerySet):
@@ -68,8 +78,9 @@ class SolutionQuerySet(models.QuerySet):
             "frameworks",
             "capabilities",
             "standards",
-            "solution_epics__epic",
-            "solution_epics__capability",
+            models.Prefetch(
+                "solution_epics", queryset=_solution_epics().with_level(), to_attr="claimed_epics"
+            ),
             "integrations__integration_type__integration",
             "hosting_options",
             "client_applications",
@@ -101,6 +112,12 @@ class SolutionQuerySet(models.QuerySet):
         )
 
 
+def _solution_epics():
+    from .models import SolutionEpic
+
+    return SolutionEpic.objects.all()
+
+
 def _prices():
     from .models import Price
 
@@ -117,6 +134,27 @@ def _associated_services():
     from .models import AssociatedService
 
     return AssociatedService.objects.all()
+
+
+class SolutionEpicQuerySet(models.QuerySet):
+    def with_level(self) -> SolutionEpicQuerySet:
+        """Each claimed epic annotated with `level`: its level in the capability it is claimed under,
+        or None when that capability does not list it (supplier-defined epics count as MAY)."""
+        from .models import CapabilityEpic
+
+        level = (
+            CapabilityEpic.objects.filter(
+                capability=models.OuterRef("capability_id"), epic=models.OuterRef("epic_id")
+            )
+            .order_by()
+            .values("level")[:1]
+        )
+        supplier_defined_may = models.Case(
+            models.When(epic__supplier_defined=True, then=models.Value("may")), default=models.Value(None)
+        )
+        return self.select_related("epic", "capability").annotate(
+            level=Coalesce(models.Subquery(level), supplier_defined_may, output_field=models.CharField())
+        )
 
 
 class AdditionalServiceQuerySet(models.QuerySet):

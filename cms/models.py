@@ -28,6 +28,6 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["foundation_capabilities"] = Capability.objects.filter(is_foundation=True)
-        context["frameworks"] = Framework.objects.filter(is_expired=False)
+        context["frameworks"] = Framework.objects.live()
         context["solution_count"] = Solution.objects.published().count()
         return context

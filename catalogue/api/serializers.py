@@ -8,7 +8,6 @@ a method field annotated for drf-spectacular, so the OpenAPI schema states its r
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -418,8 +417,8 @@ class SolutionListSerializer(serializers.ModelSerializer):
 class SolutionDetailSerializer(serializers.ModelSerializer):
     """Everything a buyer needs to compare a listing.
 
-    Reads the prefetches of `Solution.objects.with_facts()` plus `claimed_epics` (solution epics
-    annotated with their level) and, from the context, `overarching_standards`; see views.py.
+    Reads the prefetches of `Solution.objects.with_facts()` and, from the context,
+    `overarching_standards`; see views.py.
     """
 
     supplier = SolutionSupplierSerializer(read_only=True)
@@ -480,26 +479,22 @@ class SolutionDetailSerializer(serializers.ModelSerializer):
     def get_capabilities(self, obj: Solution) -> list[dict[str, Any]]:
         """Claimed capabilities in ref order, each with the epics claimed for it. A capability that
         appears only through a claimed epic is listed too, so no claimed epic goes missing."""
-        capabilities = {capability.pk: capability for capability in obj.capabilities.all()}
-        epics_by_capability: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for solution_epic in obj.claimed_epics:
-            capabilities.setdefault(solution_epic.capability_id, solution_epic.capability)
-            epics_by_capability[solution_epic.capability_id].append(
-                {
-                    "code": solution_epic.epic.code,
-                    "name": solution_epic.epic.name,
-                    "supplier_defined": solution_epic.epic.supplier_defined,
-                    "level": solution_epic.level,
-                }
-            )
         rows = [
             {
-                "ref": capability.ref,
-                "name": capability.name,
-                "is_foundation": capability.is_foundation,
-                "epics": epics_by_capability.get(capability.pk, []),
+                "ref": claim.capability.ref,
+                "name": claim.capability.name,
+                "is_foundation": claim.capability.is_foundation,
+                "epics": [
+                    {
+                        "code": solution_epic.epic.code,
+                        "name": solution_epic.epic.name,
+                        "supplier_defined": solution_epic.epic.supplier_defined,
+                        "level": solution_epic.level,
+                    }
+                    for solution_epic in claim.epics
+                ],
             }
-            for capability in sorted(capabilities.values(), key=lambda c: (c.sort_key, c.ref))
+            for claim in obj.capability_claims()
         ]
         return SolutionCapabilitySerializer(rows, many=True, context=self.context).data
 

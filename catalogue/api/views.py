@@ -12,7 +12,7 @@ in one query per relation, never fetched row by row.
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.pagination import PageNumberPagination
@@ -25,7 +25,6 @@ from catalogue.models import (
     Framework,
     Integration,
     Solution,
-    SolutionEpic,
     Standard,
     StandardType,
     Supplier,
@@ -138,17 +137,6 @@ class SupplierViewSet(ReadOnlyCatalogueViewSet):
         )
 
 
-def claimed_epics_with_level() -> QuerySet[SolutionEpic]:
-    """A solution's claimed epics, each annotated with its level in the capability it is claimed
-    under (None if the epic is not part of that capability): the detail shows "E00001 (must)"."""
-    level = (
-        CapabilityEpic.objects.filter(capability=OuterRef("capability_id"), epic=OuterRef("epic_id"))
-        .order_by()  # at most one row (unique pair); no need for the default ordering's join
-        .values("level")[:1]
-    )
-    return SolutionEpic.objects.select_related("epic", "capability").annotate(level=Subquery(level))
-
-
 @extend_schema_view(
     list=extend_schema(summary="List the solutions you may see"),
     retrieve=extend_schema(summary="A solution by its id, with everything the catalogue knows about it"),
@@ -164,9 +152,7 @@ class SolutionViewSet(ReadOnlyCatalogueViewSet):
     def get_queryset(self) -> QuerySet[Solution]:
         visible = Solution.objects.visible_to(self.request.user)
         if self.action == "retrieve":
-            return visible.with_facts().prefetch_related(
-                Prefetch("solution_epics", queryset=claimed_epics_with_level(), to_attr="claimed_epics")
-            )
+            return visible.with_facts()
         return (
             visible.select_related("supplier__organisation")
             .prefetch_related("frameworks", "capabilities")

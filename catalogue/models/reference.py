@@ -9,6 +9,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils import timezone
 
+from ..querysets import FrameworkQuerySet
+
 
 class Framework(models.Model):
     """A procurement framework solutions are called off from, such as GP IT Futures (NHSDGP001)."""
@@ -32,6 +34,8 @@ class Framework(models.Model):
         blank=True,
         help_text='Funding sources allowed, such as ["GPIT funding", "Local funding"].',
     )
+
+    objects = FrameworkQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 
-from ..querysets import AdditionalServiceQuerySet, AssociatedServiceQuerySet, SolutionQuerySet
+from ..querysets import (
+    AdditionalServiceQuerySet,
+    AssociatedServiceQuerySet,
+    SolutionEpicQuerySet,
+    SolutionQuerySet,
+)
 from .reference import Capability, Epic, Framework, IntegrationType, Standard
 from .suppliers import Supplier
 
@@ -15,6 +22,14 @@ SUMMARY_MAX_LENGTH = 350
 DESCRIPTION_MAX_LENGTH = 3000
 MAX_FEATURES = 10
 FEATURE_MAX_LENGTH = 100
+
+
+@dataclass
+class CapabilityClaim:
+    """A claimed capability and the claimed epics under it (SolutionEpic rows annotated with `level`)."""
+
+    capability: Capability
+    epics: list[SolutionEpic] = field(default_factory=list)
 
 
 class PublicationState(models.TextChoices):
@@ -160,6 +175,18 @@ class Solution(models.Model):
     def is_public(self) -> bool:
         return self.publication_state in PUBLIC_STATES
 
+    def capability_claims(self) -> list[CapabilityClaim]:
+        """The capabilities claimed, in ref order, each with the epics claimed under it and their level.
+
+        Needs `claimed_epics` (prefetched by `Solution.objects.with_facts()`). A capability that appears
+        only through a claimed epic is included, so no claimed epic goes missing from a page or the API.
+        """
+        claims = {capability.pk: CapabilityClaim(capability) for capability in self.capabilities.all()}
+        for solution_epic in self.claimed_epics:
+            claim = claims.setdefault(solution_epic.capability_id, CapabilityClaim(solution_epic.capability))
+            claim.epics.append(solution_epic)
+        return sorted(claims.values(), key=lambda claim: (claim.capability.sort_key, claim.capability.ref))
+
     def clean(self) -> None:
         if self.catalogue_id and self.supplier_id:
             supplier_code = (
@@ -177,6 +204,8 @@ class SolutionEpic(models.Model):
     solution = models.ForeignKey(Solution, on_delete=models.CASCADE, related_name="solution_epics")
     capability = models.ForeignKey(Capability, on_delete=models.CASCADE, related_name="+")
     epic = models.ForeignKey(Epic, on_delete=models.CASCADE, related_name="solution_epics")
+
+    objects = SolutionEpicQuerySet.as_manager()
 
     class Meta:
         ordering = ["capability__sort_key", "epic__code"]

@@ -69,6 +69,19 @@ def test_framework_is_live_between_its_dates_unless_expired():
     assert not framework.is_live(datetime.date(2025, 6, 1))
 
 
+def test_live_frameworks_query_agrees_with_is_live():
+    open_ended = FrameworkFactory()
+    dated = FrameworkFactory(active_from=datetime.date(2024, 1, 1), expires_on=datetime.date(2026, 12, 31))
+    FrameworkFactory(is_expired=True)
+    for day, expected in [
+        (datetime.date(2023, 6, 1), {open_ended}),
+        (datetime.date(2026, 12, 31), {open_ended, dated}),
+        (datetime.date(2027, 1, 1), {open_ended}),
+    ]:
+        assert set(Framework.objects.live(day)) == expected
+        assert {f for f in Framework.objects.all() if f.is_live(day)} == expected
+
+
 @pytest.mark.parametrize("code", ["E00001", "E000304", "S00001", "S020X01E01", "C1E1", "C10E12"])
 def test_every_real_epic_id_shape_is_valid(code):
     from catalogue.models.reference import epic_id_validator

@@ -1,0 +1,273 @@
+"""A solution's public listing page: its facts, its prices in plain words, who may see which states,
+and a query count that does not grow with the listing."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from catalogue.models import (
+    CalculationType,
+    EpicLevel,
+    IntegrationDirection,
+    PriceType,
+    ProvisioningType,
+    PublicationState,
+    TimeUnit,
+)
+from tests.factories import (
+    AdditionalServiceFactory,
+    AssociatedServiceFactory,
+    CapabilityEpicFactory,
+    CapabilityFactory,
+    EpicFactory,
+    FrameworkFactory,
+    HostingOptionFactory,
+    IntegrationFactory,
+    IntegrationTypeFactory,
+    PriceFactory,
+    SolutionClientApplicationFactory,
+    SolutionEpicFactory,
+    SolutionFactory,
+    SolutionIntegrationFactory,
+    StandardFactory,
+    SupplierContactFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+NOT_PUBLIC = [
+    PublicationState.DRAFT,
+    PublicationState.SUBMITTED,
+    PublicationState.SUSPENDED,
+    PublicationState.UNPUBLISHED,
+]
+
+
+def text_of(response) -> str:
+    return " ".join(BeautifulSoup(response.content, "html.parser").get_text(" ").split())
+
+
+def add_epics(solution, capability, count: int, level=EpicLevel.MUST):
+    for _ in range(count):
+        epic = EpicFactory()
+        CapabilityEpicFactory(capability=capability, epic=epic, level=level)
+        SolutionEpicFactory(solution=solution, capability=capability, epic=epic)
+
+
+def add_prices(item, count: int, **kwargs):
+    """`count` list prices on a solution, additional service or associated service."""
+    owner = {
+        "Solution": "solution",
+        "AdditionalService": "additional_service",
+        "AssociatedService": "associated_service",
+    }[type(item).__name__]
+    for _ in range(count):
+        PriceFactory(**{"solution": None, owner: item, **kwargs})
+
+
+def build_listing(supplier, *, epics: int = 1, prices: int = 1, **solution_fields):
+    """A listing with something in every section."""
+    capability = CapabilityFactory(ref="C1", name="Appointments Management – GP", is_foundation=True)
+    solution = SolutionFactory(
+        supplier=supplier,
+        name="Clinic Connect",
+        frameworks=[FrameworkFactory(code="NHSDGP001", name="GP IT Futures")],
+        capabilities=[capability],
+        sla_type="type_1",
+        implementation_timescales="Usually two weeks from the order.",
+        roadmap="Video consultations next spring.",
+        **solution_fields,
+    )
+    add_epics(solution, capability, epics)
+    solution.standards.add(StandardFactory(ref="S24", name="GP Connect standard"))
+    SolutionIntegrationFactory(
+        solution=solution,
+        integration_type=IntegrationTypeFactory(integration=IntegrationFactory(name="IM1"), name="Bulk"),
+        direction=IntegrationDirection.CONSUMER,
+        integrates_with="EMIS Web",
+    )
+    HostingOptionFactory(solution=solution)
+    SolutionClientApplicationFactory(solution=solution)
+    SupplierContactFactory(supplier=supplier, name="Pat Contact", email="sales@supplier.example.com")
+    add_prices(solution, prices)
+    additional = AdditionalServiceFactory(solution=solution, name="Extra reports")
+    add_prices(additional, prices, unit_description="per practice")
+    associated = AssociatedServiceFactory(supplier=supplier, name="On-site training")
+    associated.solutions.add(solution)
+    add_prices(
+        associated,
+        prices,
+        provisioning_type=ProvisioningType.ON_DEMAND,
+        unit_description="per day",
+        time_unit="",
+        tiers=[(1, None, Decimal("650"))],
+    )
+    return solution
+
+
+@pytest.fixture
+def listing(supplier_a):
+    return build_listing(supplier_a)
+
+
+def test_published_listing_shows_its_facts(client, listing):
+    response = client.get(listing.get_absolute_url())
+
+    assert response.status_code == 200
+    text = text_of(response)
+    for expected in [
+        "Clinic Connect",
+        "Supplier A Ltd",
+        "Lets patients consult their practice online.",
+        "A longer description of what the solution does.",
+        "Online triage",
+        "GP IT Futures (NHSDGP001)",
+        "C1 Appointments Management – GP",
+        "Must",
+        "S24",
+        "GP Connect standard",
+        "IM1 Bulk",
+        "Uses it",
+        "EMIS Web",
+        "Public cloud",
+        "Browser-based",
+        "Extra reports",
+        "On-site training",
+        "£650.00 per day",
+        "Usually two weeks from the order.",
+        "Type 1: service levels for clinical systems",
+        "Video consultations next spring.",
+        "Pat Contact",
+        "sales@supplier.example.com",
+    ]:
+        assert expected in text, expected
+    assert "This solution is in remediation" not in text
+    assert "This listing is not public" not in text
+    assert "Demo data" not in text
+
+
+def test_price_is_in_plain_words(client, listing):
+    response = client.get(listing.get_absolute_url())
+
+    assert "£1.25 per patient per year" in text_of(response)
+
+
+def test_tiered_price_has_a_table_of_tiers(client, supplier_a):
+    solution = SolutionFactory(supplier=supplier_a)
+    PriceFactory(
+        solution=solution,
+        price_type=PriceType.TIERED,
+        calculation_type=CalculationType.VOLUME,
+        provisioning_type=ProvisioningType.ON_DEMAND,
+        unit_description="per user",
+        range_description="users",
+        time_unit=TimeUnit.PER_MONTH,
+        tiers=[(1, 999, "1.00"), (1000, None, "0.75")],
+    )
+
+    soup = BeautifulSoup(client.get(solution.get_absolute_url()).content, "html.parser")
+
+    table = soup.find("caption", string=lambda s: s and "Price tiers" in s).find_parent("table")
+    rows = [[cell.get_text(strip=True) for cell in row.find_all("td")] for row in table.tbody.find_all("tr")]
+    assert rows == [
+        ["1 to 999 users", "£1.00 per user per month"],
+        ["1,000 or more users", "£0.75 per user per month"],
+    ]
+    assert "from £0.75 per user per month (tiered, volume)" in soup.get_text()
+
+
+def test_in_remediation_listing_is_public_with_a_warning(client, supplier_a):
+    solution = build_listing(supplier_a, publication_state=PublicationState.IN_REMEDIATION)
+
+    response = client.get(solution.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "This solution is in remediation" in text_of(response)
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.find(attrs={"data-testid": "remediation-warning"})
+
+
+def test_demo_listing_is_tagged(client, supplier_a):
+    solution = SolutionFactory(supplier=supplier_a, is_demo=True)
+
+    soup = BeautifulSoup(client.get(solution.get_absolute_url()).content, "html.parser")
+
+    assert soup.find(class_="app-demo-tag").get_text(strip=True) == "Demo data"
+
+
+@pytest.mark.parametrize("state", NOT_PUBLIC)
+@pytest.mark.parametrize("viewer", ["anonymous", "buyer", "supplier_b_editor"])
+def test_listing_that_is_not_public_is_not_found_by_others(client, request, supplier_a, state, viewer):
+    solution = SolutionFactory(supplier=supplier_a, publication_state=state)
+    if viewer != "anonymous":
+        client.force_login(request.getfixturevalue(viewer))
+
+    response = client.get(solution.get_absolute_url())
+
+    assert response.status_code == 404
+    assert "Page not found" in text_of(response)
+    assert solution.name not in text_of(response)
+
+
+@pytest.mark.parametrize("state", NOT_PUBLIC)
+@pytest.mark.parametrize("viewer", ["supplier_a_editor", "moderator"])
+def test_listing_that_is_not_public_is_shown_to_its_supplier_and_the_catalogue_team(
+    client, request, supplier_a, state, viewer
+):
+    solution = build_listing(supplier_a, publication_state=state)
+    client.force_login(request.getfixturevalue(viewer))
+
+    response = client.get(solution.get_absolute_url())
+
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "This listing is not public" in text
+    assert PublicationState(state).label.lower() in text
+
+
+def test_unknown_solution_is_not_found(client):
+    assert client.get("/solutions/99999-999/").status_code == 404
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "supplier_a_editor"])
+def test_query_count_does_not_grow_with_the_listing(
+    client, request, supplier_a, viewer, django_assert_max_num_queries
+):
+    small = build_listing(supplier_a, epics=1, prices=1)
+    large = build_listing(supplier_a, epics=8, prices=4)
+    add_epics(large, CapabilityFactory(), 5, level=EpicLevel.SHOULD)
+    add_prices(
+        large,
+        3,
+        price_type=PriceType.TIERED,
+        calculation_type=CalculationType.CUMULATIVE,
+        tiers=[(1, 10, "2"), (11, 100, "1.5"), (101, None, "1")],
+    )
+    for _ in range(3):
+        add_prices(AdditionalServiceFactory(solution=large), 3)
+        associated = AssociatedServiceFactory(supplier=supplier_a)
+        associated.solutions.add(large)
+        add_prices(associated, 2)
+    if viewer != "anonymous":
+        client.force_login(request.getfixturevalue(viewer))
+
+    small_count = count_queries(client, small.get_absolute_url())
+    large_count = count_queries(client, large.get_absolute_url())
+
+    assert large_count == small_count
+    # The listing and its relations (22, whatever their size), the epics' levels (1), and for a signed-in
+    # user the session, the user, the role check and Wagtail's user bar permission checks (5).
+    with django_assert_max_num_queries(23 if viewer == "anonymous" else 28):
+        client.get(large.get_absolute_url())
