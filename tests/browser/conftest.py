@@ -262,6 +262,6 @@ def visit(page, page_audit: PageAudit) -> Callable[[str], object]:
 
 @pytest.fixture
 def home_page(transactional_db):
-    from tests.browser.wagtail_site import ensure_home_page
+    from tests.factories.cms import ensure_home_page
 
     return ensure_home_page()

@@ -9,8 +9,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from catalogue.models import PublicationState
-from tests.browser.wagtail_site import ensure_home_page
 from tests.factories import CapabilityFactory, FrameworkFactory, SolutionFactory
+from tests.factories.cms import ensure_home_page
 
 pytestmark = pytest.mark.django_db
 

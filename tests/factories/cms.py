@@ -1,4 +1,4 @@
-"""The Wagtail page tree the site needs to serve its home page, made on demand.
+"""Wagtail pages for tests: the page tree the site needs to serve its home page, made on demand.
 
 Migration cms.0002 makes the tree (root page, home page, default site) once. A transactional test (every
 browser test) empties every table when it finishes, tree included, and a database kept with
