@@ -9,9 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from catalogue.models import PublicationState
-from tests.catalogue.test_solution_page import build_listing
 from tests.factories import CapabilityFactory, PriceFactory, SolutionFactory, UserFactory
 from tests.factories.accounts import DEFAULT_PASSWORD
+from tests.factories.listings import build_listing
 
 pytestmark = pytest.mark.browser
 
@@ -125,3 +125,23 @@ def test_the_harness_reports_violations(page, page_audit):
     assert [violation["id"] for _, violation in page_audit.violations] == ["image-alt"]
     page_audit.violations.clear()
     page_audit.problems.clear()  # x.png is not there either
+
+
+def test_the_home_page_search_box_leads_to_the_catalogue(page, visit, home_page, supplier_a):
+    SolutionFactory(supplier=supplier_a, name="Consult Online", publication_state=PublicationState.PUBLISHED)
+    SolutionFactory(
+        supplier=supplier_a,
+        name="Scan Docs",
+        summary="Scans letters.",
+        publication_state=PublicationState.PUBLISHED,
+    )
+
+    visit("/")
+    page.get_by_label("Search the catalogue").fill("consult")
+    page.get_by_role("button", name="Search").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Catalogue")
+    expect(page.get_by_role("link", name="Consult Online")).to_be_visible()
+    expect(page.get_by_role("link", name="Scan Docs")).to_have_count(0)
+    page.get_by_role("link", name="Consult Online").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Consult Online")
