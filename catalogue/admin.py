@@ -151,3 +151,23 @@ class AssociatedServiceAdmin(admin.ModelAdmin):
     search_fields = ["catalogue_id", "name", "supplier__organisation__name"]
     autocomplete_fields = ["supplier"]
     filter_horizontal = ["solutions"]
+
+
+@admin.register(models.ListingStateChange)
+class ListingStateChangeAdmin(admin.ModelAdmin):
+    """The audit log of listing states: readable, never editable (the model refuses changes too)."""
+
+    list_display = ["created_at", "solution", "action", "from_state", "to_state", "actor", "reason"]
+    list_filter = ["action", "to_state"]
+    search_fields = ["solution__name", "solution__catalogue_id", "reason", "actor__email"]
+    list_select_related = ["solution", "actor"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -40,6 +40,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organisation, OrganisationType, Role, User
 
+from . import events
 from .models import (
     AdditionalService,
     AssociatedService,
@@ -1982,6 +1983,12 @@ def seed_demo(*, scale_solutions: int = 0, progress: Callable[[int, int], None] 
         seed_demo_catalogue(result.summary)
         result.logins = seed_users(org_ids, supplier_ids, result.summary)
         result.scale_created = seed_scale_listings(scale_solutions, result.summary, progress=progress)
+        # Other apps (the CMS makes a listing page for each) hear of the real and demo listings once
+        # this commits. Not of the scale-test ones: those test search, and a page each would take long.
+        # Scale suppliers have six-digit codes (SCALE_SUPPLIER_CODE_START); real and demo ones five.
+        events.announce_listings_loaded(
+            Solution.objects.filter(supplier__code__regex=r"^[0-9]{5}$").values_list("pk", flat=True)
+        )
     return result
 
 

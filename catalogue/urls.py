@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -6,5 +6,8 @@ app_name = "catalogue"
 
 urlpatterns = [
     path("catalogue/", views.solution_list, name="solution-list"),
-    path("solutions/<str:catalogue_id>/", views.solution_detail, name="solution-detail"),
+    # Only solution ids (10000-001): the CMS serves supplier and listing pages under /solutions/ too.
+    re_path(
+        r"^solutions/(?P<catalogue_id>[0-9]{5,6}-[0-9]{3})/$", views.solution_detail, name="solution-detail"
+    ),
 ]

@@ -1,8 +1,9 @@
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
+from .listing_content import ListingContent
 from .models import Solution
 
 LIST_PAGE_SIZE = 20
@@ -36,4 +37,11 @@ def solution_detail(request: HttpRequest, catalogue_id: str) -> HttpResponse:
     solution = get_object_or_404(
         Solution.objects.visible_to(request.user).with_facts(), catalogue_id=catalogue_id
     )
-    return render(request, "catalogue/solution_detail.html", {"solution": solution})
+    if solution.listing_url:
+        # The id URL is permanent; the page lives where the CMS put it.
+        return redirect(solution.listing_url)
+    return render(
+        request,
+        "catalogue/solution_detail.html",
+        {"solution": solution, "content": ListingContent.from_solution(solution)},
+    )

@@ -6,6 +6,7 @@ solutions.py  solutions, additional and associated services, and what they claim
 prices.py     list prices and their tiers (the arithmetic lives in catalogue/pricing.py)
 """
 
+from .audit import AppendOnlyError, ListingAction, ListingStateChange
 from .prices import (
     CalculationType,
     Price,
@@ -46,6 +47,7 @@ from .suppliers import Supplier, SupplierContact
 
 __all__ = [
     "AdditionalService",
+    "AppendOnlyError",
     "AssociatedService",
     "CalculationType",
     "Capability",
@@ -60,6 +62,8 @@ __all__ = [
     "Integration",
     "IntegrationDirection",
     "IntegrationType",
+    "ListingAction",
+    "ListingStateChange",
     "PracticeReorganisation",
     "Price",
     "PriceTier",

@@ -155,6 +155,11 @@ class Solution(models.Model):
     published_at = models.DateTimeField(
         null=True, blank=True, help_text="When the live version was published."
     )
+    listing_url = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Path of the public listing page, kept up to date by the CMS; empty until it has one.",
+    )
     is_demo = models.BooleanField(default=False, help_text="Invented for the demo; not a real listing.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -169,11 +174,21 @@ class Solution(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
+        """The listing page when the CMS has made one; the catalogue's own page otherwise."""
+        if self.listing_url:
+            return self.listing_url
         return reverse("catalogue:solution-detail", kwargs={"catalogue_id": self.catalogue_id})
 
     @property
     def is_public(self) -> bool:
         return self.publication_state in PUBLIC_STATES
+
+    def listing_contacts(self) -> list:
+        """The listing's own contacts, or the supplier's general ones when it has none. Reads the
+        supplier's prefetched contacts (`with_facts()`), so it costs no query there."""
+        contacts = list(self.supplier.contacts.all())
+        own = [c for c in contacts if c.solution_id == self.pk]
+        return own or [c for c in contacts if c.solution_id is None]
 
     def capability_claims(self) -> list[CapabilityClaim]:
         """The capabilities claimed, in ref order, each with the epics claimed under it and their level.

@@ -50,7 +50,12 @@ class Supplier(models.Model):
 
 
 class SupplierContact(models.Model):
+    """A person buyers can contact: for one listing when `solution` is set, for the supplier otherwise."""
+
     supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="contacts")
+    solution = models.ForeignKey(
+        "catalogue.Solution", null=True, blank=True, on_delete=models.CASCADE, related_name="contacts"
+    )
     name = models.CharField(max_length=255)
     department = models.CharField(max_length=255, blank=True)
     email = models.EmailField()

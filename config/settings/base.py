@@ -50,12 +50,6 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    # Our apps, in dependency order (docs/architecture.md).
-    "accounts",
-    "catalogue",
-    "cms",
-    "search",
-    "procurement",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -84,6 +78,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Our apps, in dependency order (docs/architecture.md). Last, so that Wagtail's ready() has run
+    # before ours (cms replaces Wagtail's workflow emails); the project templates/ folder, searched
+    # first, is where Wagtail's templates are overridden.
+    "accounts",
+    "catalogue",
+    "cms",
+    "search",
+    "procurement",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +210,10 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAIL_SITE_NAME = "GP IT Marketplace"
 WAGTAILADMIN_BASE_URL = env("BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_WORKFLOW_ENABLED = True
+# A supplier editing a listing under review restarts the review: the team approves what goes live.
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+WAGTAILADMIN_COMMENTS_ENABLED = True
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 
 # --- API ------------------------------------------------------------------------------------
@@ -257,5 +263,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Wagtail logs every page save and its immediate background tasks at INFO: too chatty for a log.
+        "django_tasks": {"level": "WARNING"},
+        "wagtail": {"level": "WARNING"},
+    },
 }
