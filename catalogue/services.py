@@ -311,9 +311,10 @@ def _locked(solution: Solution) -> Solution:
 
 @transaction.atomic
 def submit_listing(solution: Solution, content: ListingContent, *, user: User) -> bool:
-    """A supplier asks for its listing to be reviewed. A public listing stays live while an edit of it
-    is reviewed; a draft or unpublished one becomes "submitted"."""
-    _require_editor(user, solution)
+    """A supplier (or the catalogue team on its behalf) asks for its listing to be reviewed. A public
+    listing stays live while an edit of it is reviewed; a draft or unpublished one becomes "submitted"."""
+    if not can_moderate(user):
+        _require_editor(user, solution)
     solution = _locked(solution)
     problems = publication_problems(solution, content)
     if problems:

@@ -9,6 +9,7 @@ class CmsConfig(AppConfig):
         from . import signal_handlers  # noqa: F401
 
         _replace_wagtail_workflow_emails()
+        _deny_admin_access_with_403()
 
 
 def _replace_wagtail_workflow_emails() -> None:
@@ -30,3 +31,25 @@ def _replace_wagtail_workflow_emails() -> None:
     workflow_approved.disconnect(
         sender=WorkflowState, dispatch_uid="workflow_state_approved_email_notification"
     )
+
+
+def _deny_admin_access_with_403() -> None:
+    """Wagtail answers a signed-in user who may not open an admin URL with a redirect to its dashboard
+    (or to its login page when they may not use the admin at all) and a message. We answer 403, as
+    every other view of the service does for the wrong user, so that a supplier probing another
+    supplier's edit or preview URL gets a plain refusal. Anonymous users still go to the login page."""
+    from django.core.exceptions import PermissionDenied
+    from wagtail.admin import auth
+
+    original_reject = auth.reject_request
+
+    def permission_denied(request):
+        raise PermissionDenied
+
+    def reject_request(request):
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        return original_reject(request)
+
+    auth.permission_denied = permission_denied
+    auth.reject_request = reject_request

@@ -40,20 +40,21 @@ def _admin_access(group: Group) -> None:
 
 
 def moderators_group() -> Group:
-    group, created = Group.objects.get_or_create(name=MODERATORS_GROUP)
-    if created:
-        _admin_access(group)
-        home = Page.get_first_root_node().get_children().first()
-        if home is not None:
-            for codename in MODERATOR_PAGE_PERMISSIONS:
-                GroupPagePermission.objects.get_or_create(
-                    group=group, page=home, permission=_permission("wagtailcore", codename)
-                )
-        root_collection = Collection.get_first_root_node()
-        for codename in SUPPLIER_IMAGE_PERMISSIONS:
-            GroupCollectionPermission.objects.get_or_create(
-                group=group, collection=root_collection, permission=_permission("wagtailimages", codename)
+    """The group, with its permissions checked every time: the home page may be newer than the group."""
+    group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    _admin_access(group)
+    root = Page.get_first_root_node()
+    home = root.get_children().first() if root else None
+    if home is not None:
+        for codename in MODERATOR_PAGE_PERMISSIONS:
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=home, permission=_permission("wagtailcore", codename)
             )
+    root_collection = Collection.get_first_root_node()
+    for codename in SUPPLIER_IMAGE_PERMISSIONS:
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=root_collection, permission=_permission("wagtailimages", codename)
+        )
     return group
 
 
