@@ -150,6 +150,16 @@ class ContactBlock(blocks.StructBlock):
         label = "Contact"
 
 
+class FeatureBlock(blocks.StructBlock):
+    """One short feature. A struct, not a bare CharBlock, so the admin labels its input (WCAG)."""
+
+    text = blocks.CharBlock(max_length=100, label="Feature")
+
+    class Meta:
+        icon = "tick"
+        label = "Feature"
+
+
 class RequirementBlock(blocks.StructBlock):
     """One client application requirement, such as "Browsers supported: Chrome, Edge"."""
 

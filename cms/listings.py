@@ -81,7 +81,7 @@ def content_of(page: ListingPage) -> ListingContent:
     return ListingContent(
         summary=page.summary or "",
         description=page.description or "",
-        features=tuple(block.value for block in page.features if (block.value or "").strip()),
+        features=tuple(b.value["text"] for b in page.features if (b.value["text"] or "").strip()),
         implementation_timescales=page.implementation_timescales or "",
         roadmap=page.roadmap or "",
         roadmap_url=page.roadmap_url or "",
@@ -167,7 +167,7 @@ def fill_page(page: ListingPage, content: ListingContent) -> None:
     """Set a listing page's fields from catalogue content (the reverse of `content_of`)."""
     page.summary = content.summary
     page.description = content.description
-    page.features = [("feature", feature) for feature in content.features]
+    page.features = [("feature", {"text": feature}) for feature in content.features]
     page.implementation_timescales = content.implementation_timescales
     page.roadmap = content.roadmap
     page.roadmap_url = content.roadmap_url

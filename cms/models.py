@@ -158,7 +158,7 @@ class ListingPage(Page):
         help_text=f"At most {DESCRIPTION_MAX_LENGTH} characters.",
     )
     features = StreamField(
-        [("feature", blocks.blocks.CharBlock(max_length=100, label="Feature"))],
+        [("feature", blocks.FeatureBlock())],
         blank=True,
         max_num=10,
         help_text="Up to 10 short sentences, one feature each.",
@@ -196,7 +196,7 @@ class ListingPage(Page):
     base_form_class = ListingPageForm
     parent_page_types = ["cms.SupplierPage"]
     subpage_types: list[str] = []
-    # Suppliers never see or change the page's place in the tree, its URL or scheduling.
+    # No promote or settings tab: the CMS sets a listing's URL from its name and never schedules one.
     edit_handler = TabbedInterface(
         [
             ObjectList(
@@ -235,7 +235,6 @@ class ListingPage(Page):
                 ],
                 heading="Delivery and contacts",
             ),
-            ObjectList(Page.promote_panels, heading="Promote", permission="superuser"),
         ]
     )
 

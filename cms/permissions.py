@@ -6,7 +6,8 @@
   pages under that supplier's page, and add images to that supplier's image collection. Wagtail then
   shows them their own listings and nothing else's.
 
-Listing pages refuse some moves whoever asks (`ListingPermissionTester`): they come down only
+Listing pages refuse some moves whoever asks (`ListingPermissionTester`): they go live only by
+approval in the review workflow, never by a Publish button, they come down only
 through the catalogue's unpublish action (which needs a reason), and are never deleted, moved or
 copied, because orders and the audit trail refer to them.
 """
@@ -113,7 +114,11 @@ def sync_user_groups(user: User) -> None:
 
 
 class ListingPermissionTester(PagePermissionTester):
-    """Listings and supplier pages follow the catalogue's lifecycle, not Wagtail's free-form one."""
+    """Listings and supplier pages follow the catalogue's lifecycle, not Wagtail's free-form one:
+    they go live only through the Catalogue review workflow (cms.workflows.publish_approved)."""
+
+    def can_publish(self) -> bool:
+        return False
 
     def can_unpublish(self) -> bool:
         return False

@@ -65,3 +65,11 @@ def listing_state_buttons(page, user, view_name, next_url=None):
 def listing_log_actions(actions):
     for value, label in ListingAction.choices:
         actions.register_action(f"marketplace.listing.{value}", label, f"Listing {label.lower()}")
+
+
+@hooks.register("insert_global_admin_css")
+def admin_accessibility_css():
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<link rel="stylesheet" href="{}">', static("css/wagtail-admin.css"))
