@@ -56,6 +56,8 @@ from .models import (
     HostingType,
     IntegrationDirection,
     IntegrationType,
+    ListingAction,
+    ListingStateChange,
     PracticeReorganisation,
     Price,
     PriceTier,
@@ -1973,6 +1975,44 @@ class SeedResult:
     scale_created: int = 0
 
 
+# Why the demo's listings are in the states they are, as the catalogue team would have recorded it.
+DEMO_STATE_REASONS = {
+    PublicationState.SUSPENDED: (
+        ListingAction.SUSPENDED,
+        "Demo: suspended while the supplier's clinical safety case (DCB0129) is assessed again.",
+    ),
+    PublicationState.IN_REMEDIATION: (
+        ListingAction.REMEDIATION,
+        "Demo: the latest test-harness run failed one MUST epic; the supplier is putting it right.",
+    ),
+    PublicationState.UNPUBLISHED: (
+        ListingAction.UNPUBLISHED,
+        "Demo: the supplier withdrew this product from the framework.",
+    ),
+}
+
+
+def _record_demo_states(summary: dict[str, Tally]) -> None:
+    """An audit record, with a reason, for each demo listing seeded straight into a state the catalogue
+    team sets (so a suspended listing's page can say why). Once per listing."""
+    tally = Tally()
+    recorded = set(ListingStateChange.objects.values_list("solution_id", flat=True))
+    for solution in Solution.objects.filter(is_demo=True, publication_state__in=list(DEMO_STATE_REASONS)):
+        if solution.pk in recorded:
+            tally.unchanged += 1
+            continue
+        action, reason = DEMO_STATE_REASONS[solution.publication_state]
+        ListingStateChange.objects.create(
+            solution=solution,
+            action=action,
+            from_state=PublicationState.PUBLISHED,
+            to_state=solution.publication_state,
+            reason=reason,
+        )
+        tally.created += 1
+    _add(summary, "ListingStateChange", tally)
+
+
 def seed_demo(*, scale_solutions: int = 0, progress: Callable[[int, int], None] | None = None) -> SeedResult:
     """Load the reference data and build the whole demo in one transaction; see the module docstring."""
     result = SeedResult()
@@ -1983,6 +2023,7 @@ def seed_demo(*, scale_solutions: int = 0, progress: Callable[[int, int], None] 
         seed_demo_catalogue(result.summary)
         result.logins = seed_users(org_ids, supplier_ids, result.summary)
         result.scale_created = seed_scale_listings(scale_solutions, result.summary, progress=progress)
+        _record_demo_states(result.summary)
         # Other apps (the CMS makes a listing page for each) hear of the real and demo listings once
         # this commits. Not of the scale-test ones: those test search, and a page each would take long.
         # Scale suppliers have six-digit codes (SCALE_SUPPLIER_CODE_START); real and demo ones five.

@@ -76,10 +76,8 @@ def page_form_data(page, **changes) -> dict[str, str | list[str]]:
     for field in page._meta.get_fields():
         if not getattr(field, "concrete", False) or field.auto_created or field.is_relation:
             continue
-        if (
-            field.name in data
-            or (field.model._meta.model_name == "page"
-            and field.name not in ("title", "slug"))
+        if field.name in data or (
+            field.model._meta.model_name == "page" and field.name not in ("title", "slug")
         ):
             continue
         value = getattr(page, field.name)
