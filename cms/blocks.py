@@ -121,8 +121,18 @@ class HostingBlock(blocks.StructBlock):
         label = "Hosting option"
 
 
+class IntegrationTypeBlock(blocks.ChoiceBlock):
+    """A choice of integration type, from the catalogue's reference data.
+
+    The choices come from the database, so reading a stored value must not build the form field (that
+    would query the choices once per integration on every page view): the stored id is the value."""
+
+    def to_python(self, value):
+        return value
+
+
 class IntegrationBlock(blocks.StructBlock):
-    integration_type = blocks.ChoiceBlock(choices=integration_type_choices, label="Integration")
+    integration_type = IntegrationTypeBlock(choices=integration_type_choices, label="Integration")
     direction = blocks.ChoiceBlock(
         choices=IntegrationDirection.choices,
         help_text="Provider: the solution offers the interface. Consumer: it uses another system's.",

@@ -268,7 +268,7 @@ class ListingPage(Page):
     def serve(self, request, *args, **kwargs):
         # The page is live while the listing is published, in remediation or suspended (its page then
         # says why); an unpublished listing's page is taken down by the CMS, but guard anyway.
-        if self.solution.publication_state not in (*PUBLIC_OR_SUSPENDED,):
+        if self.catalogue_solution.publication_state not in PUBLIC_OR_SUSPENDED:
             raise Http404
         return super().serve(request, *args, **kwargs)
 

@@ -51,16 +51,20 @@ def moderators_group() -> Group:
             GroupPagePermission.objects.get_or_create(
                 group=group, page=home, permission=_permission("wagtailcore", codename)
             )
-    root_collection = Collection.get_first_root_node()
     for codename in SUPPLIER_IMAGE_PERMISSIONS:
         GroupCollectionPermission.objects.get_or_create(
-            group=group, collection=root_collection, permission=_permission("wagtailimages", codename)
+            group=group, collection=root_collection(), permission=_permission("wagtailimages", codename)
         )
     return group
 
 
+def root_collection() -> Collection:
+    """Wagtail's root collection (made by its migrations; made again if a test emptied the table)."""
+    return Collection.get_first_root_node() or Collection.add_root(name="Root")
+
+
 def supplier_collection(supplier: Supplier) -> Collection:
-    root = Collection.get_first_root_node()
+    root = root_collection()
     parent = root.get_children().filter(name=SUPPLIER_COLLECTIONS).first()
     if parent is None:
         parent = root.add_child(name=SUPPLIER_COLLECTIONS)

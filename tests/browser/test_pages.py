@@ -145,3 +145,23 @@ def test_the_home_page_search_box_leads_to_the_catalogue(page, visit, home_page,
     expect(page.get_by_role("link", name="Scan Docs")).to_have_count(0)
     page.get_by_role("link", name="Consult Online").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Consult Online")
+
+
+def test_header_menu_at_phone_width(page, visit, home_page):
+    """At phone width the NHS header moves the links that do not fit into its "More" menu: once it is
+    opened from the keyboard, every link is visible and on the screen."""
+    page.set_viewport_size({"width": 360, "height": 800})
+
+    visit("/")
+
+    menu = page.get_by_role("navigation", name="Menu")
+    toggle = menu.get_by_role("button", name=re.compile("More"))
+    expect(toggle).to_be_visible()
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    for name in ["Home", "Solutions", "How to buy", "API documentation"]:
+        link = menu.get_by_role("link", name=name)
+        expect(link).to_be_visible()
+        box = link.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 360, (name, box)

@@ -1,5 +1,7 @@
-"""A solution's public listing page: its facts, its prices in plain words, who may see which states,
-and a query count that does not grow with the listing."""
+"""The catalogue's own page of a solution (for a solution the CMS has not made a listing page for): its
+facts, its prices in plain words, who may see which states, and a query count that does not grow with
+the listing. The facts include (catalogue/includes/solution_facts.html) is shared with the CMS's listing
+page, which renders supplier-owned sections from the page's content: see tests/cms/test_public_pages.py."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from catalogue.listing_content import ListingContent
 from catalogue.models import (
     CalculationType,
     EpicLevel,
@@ -21,7 +24,9 @@ from tests.factories import (
     AssociatedServiceFactory,
     CapabilityFactory,
     PriceFactory,
+    SolutionClientApplicationFactory,
     SolutionFactory,
+    SupplierContactFactory,
 )
 from tests.factories.listings import add_epics, add_prices, build_listing
 
@@ -78,6 +83,120 @@ def test_published_listing_shows_its_facts(client, listing):
     assert "This solution is in remediation" not in text
     assert "This listing is not public" not in text
     assert "Demo data" not in text
+
+
+def test_contacts_have_email_links(client, supplier_a):
+    solution = build_listing(supplier_a)
+    SupplierContactFactory(
+        supplier=supplier_a,
+        solution=solution,
+        name="Sam Sales",
+        department="New business",
+        email="sam@supplier.example.com",
+        phone="0113 496 0000",
+    )
+
+    soup = BeautifulSoup(client.get(solution.get_absolute_url()).content, "html.parser")
+
+    contacts = soup.find(attrs={"data-testid": "supplier-contacts"})
+    rows = {
+        row.dt.get_text(strip=True): row.dd.get_text(" ", strip=True)
+        for row in contacts.select(".nhsuk-summary-list__row")
+    }
+    assert rows == {
+        "Name": "Sam Sales",
+        "Department": "New business",
+        "Email": "sam@supplier.example.com",
+        "Phone": "0113 496 0000",
+    }
+    assert contacts.find("a", href="mailto:sam@supplier.example.com")
+    assert "Pat Contact" not in contacts.get_text()  # the listing's own contact, not the supplier's
+
+
+def test_client_application_requirements_are_in_words(client, supplier_a):
+    solution = SolutionFactory(
+        supplier=supplier_a,
+        client_application_details={
+            "BrowsersSupported": ["Google Chrome", "Microsoft Edge"],
+            "minimum_connection_speed": "2Mbps",
+            "MobileResponsive": True,
+        },
+    )
+    SolutionClientApplicationFactory(solution=solution)
+
+    soup = BeautifulSoup(client.get(solution.get_absolute_url()).content, "html.parser")
+
+    section = soup.find("h2", string="Client applications").find_parent(class_="app-section")
+    rows = [
+        (row.dt.get_text(strip=True), row.dd.get_text(strip=True))
+        for row in section.select(".nhsuk-summary-list__row")
+    ]
+    # In the order PostgreSQL's jsonb keeps the keys, which is not the order they were written in.
+    assert sorted(rows) == [
+        ("Browsers supported", "Google Chrome, Microsoft Edge"),
+        ("Minimum connection speed", "2Mbps"),
+        ("Mobile responsive", "Yes"),
+    ]
+    assert [li.get_text(strip=True) for li in section.select("li")] == ["Browser-based"]
+
+
+def test_supplier_owned_sections_come_from_the_content_not_the_solution(rf, supplier_a):
+    """The facts include renders what the supplier owns from `content` (on a listing page, possibly a
+    draft) and only what the catalogue owns from `solution`: given a full listing and empty content,
+    every supplier-owned section is empty and every catalogue-owned one is full."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+
+    from catalogue.models import Solution
+
+    solution = Solution.objects.with_facts().get(pk=build_listing(supplier_a).pk)
+    request = rf.get("/")
+    request.user = AnonymousUser()
+
+    html = render_to_string(
+        "catalogue/solution_detail.html", {"solution": solution, "content": ListingContent()}, request
+    )
+
+    text = " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
+    for catalogue_owned in [
+        "Clinic Connect",
+        solution.catalogue_id,
+        "GP IT Futures (NHSDGP001)",
+        "C1 Appointments Management – GP",
+        "S24",
+        "GP Connect standard",
+    ]:
+        assert catalogue_owned in text, catalogue_owned
+    for supplier_owned in [
+        "Lets patients consult their practice online.",
+        "A longer description",
+        "Online triage",
+        "£1.25",
+        "Public cloud",
+        "Browser-based",
+        "EMIS Web",
+        "Extra reports",
+        "On-site training",
+        "Usually two weeks",
+        "Type 1",
+        "Video consultations",
+        "Pat Contact",
+    ]:
+        assert supplier_owned not in text, supplier_owned
+    for empty in [
+        "The supplier has not provided a description.",
+        "The supplier has not published a list price for this solution.",
+        "No integrations recorded.",
+        "No hosting options recorded.",
+        "No client application types recorded.",
+        "This solution has no additional services.",
+        "The supplier offers no associated services with this solution.",
+        "The supplier has not said how long implementation takes.",
+        "The supplier has not said which service level agreement applies.",
+        "The supplier has not published a roadmap here.",
+        "No contact details published.",
+    ]:
+        assert empty in text, empty
 
 
 def test_price_is_in_plain_words(client, listing):
