@@ -1,6 +1,6 @@
 """What `make run` does, on the embedded default (SQLite, database search, tasks in-process), from an
-empty database: migrate, seed twice (the second run changes nothing), serve, and answer the first
-three URLs a new user opens. Runs the real commands in subprocesses, as make does."""
+empty database: migrate, seed and set up the site twice (the second time changes nothing), serve, and
+answer the first URLs a new user opens. Runs the real commands in subprocesses, as make does."""
 
 import json
 import os
@@ -47,8 +47,10 @@ def manage(env, *args, timeout=300) -> str:
 def seeded(embedded_env):
     manage(embedded_env, "migrate", "--noinput")
     first_output = manage(embedded_env, "seed_demo")
+    manage(embedded_env, "setup_site")
     before = manage(embedded_env, "dumpdata", "accounts", "catalogue", "cms", "wagtailcore.site")
     second_output = manage(embedded_env, "seed_demo")
+    manage(embedded_env, "setup_site")
     after = manage(embedded_env, "dumpdata", "accounts", "catalogue", "cms", "wagtailcore.site")
     return first_output, second_output, before, after
 
@@ -129,3 +131,30 @@ def test_every_reference_capability_is_in_the_api_with_its_epics(server):
     assert {"code": "E00001", "level": "must"}.items() <= next(
         e for e in online_consultation["epics"] if e["code"] == "E00001"
     ).items()
+
+
+def sqlite_rows(env, sql: str) -> list[tuple]:
+    import sqlite3
+
+    path = env["DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(path) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def test_demo_listings_have_pages_and_a_suspended_one_says_why(embedded_env, server):
+    live = sqlite_rows(
+        embedded_env, "SELECT name, listing_url FROM catalogue_solution WHERE catalogue_id = '10000-001'"
+    )
+    assert live and live[0][1].startswith("/solutions/")
+    status, html = get(f"{server}{live[0][1]}")
+    assert status == 200 and live[0][0] in html
+
+    (name, url), *_ = sqlite_rows(
+        embedded_env, "SELECT name, listing_url FROM catalogue_solution WHERE publication_state = 'suspended'"
+    )
+    status, html = get(f"{server}{url}")
+    assert status == 200
+    assert "This listing is suspended" in html and "Why it is suspended" in html
+    # Gone from the public catalogue, its index and the API.
+    for path in ("/catalogue/?q=" + name.split()[0], "/solutions/", "/api/v1/solutions/?page_size=200"):
+        assert name not in get(f"{server}{path}")[1], path
