@@ -15,7 +15,7 @@ associated services, and the listing's contacts. What the catalogue team or the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -189,6 +189,11 @@ class ListingContent:
     def get_sla_type_display(self) -> str:
         return _label(SLAType.choices, self.sla_type)
 
+    def as_json(self) -> dict:
+        """The content as JSON-safe data (prices as strings, integration types by id and name), for the
+        record of what went live."""
+        return _jsonable(asdict(self))
+
     @property
     def client_application_labels(self) -> list[str]:
         return [_label(ClientApplicationType.choices, value) for value in self.client_application_types]
@@ -233,6 +238,20 @@ class ListingContent:
                 ContactContent(c.name, c.email, c.department, c.phone) for c in solution.listing_contacts()
             ),
         )
+
+
+def _jsonable(value):
+    from .models import IntegrationType
+
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")  # 1.2500 -> "1.25", 10 -> "10"
+    if isinstance(value, IntegrationType):
+        return {"id": value.pk, "name": str(value)}
+    return value
 
 
 def requirements_as_text(details: dict | None) -> dict[str, str]:

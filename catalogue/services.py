@@ -270,7 +270,13 @@ def _apply_associated_services(solution: Solution, content: ListingContent) -> N
 
 
 def _transition(
-    solution: Solution, to_state: str, *, user: User | None, reason: str = "", action: str | None = None
+    solution: Solution,
+    to_state: str,
+    *,
+    user: User | None,
+    reason: str = "",
+    action: str | None = None,
+    published_content: dict | None = None,
 ) -> bool:
     """Move a (locked) solution to `to_state`; False when it is already there."""
     from_state = solution.publication_state
@@ -291,6 +297,7 @@ def _transition(
         from_state=from_state,
         to_state=to_state,
         reason=reason,
+        published_content=published_content,
         actor=user if user and user.is_authenticated else None,
     )
     events.announce(
@@ -366,14 +373,16 @@ def approve_listing(solution: Solution, content: ListingContent, *, user: User, 
     if solution.publication_state in (S.DRAFT, S.UNPUBLISHED):
         # Approved without passing through review (the catalogue team publishing directly).
         _transition(solution, S.SUBMITTED, user=user)
+    snapshot = content.as_json()
     if solution.publication_state == S.SUBMITTED:
-        return _transition(solution, S.PUBLISHED, user=user, reason=comment)
+        return _transition(solution, S.PUBLISHED, user=user, reason=comment, published_content=snapshot)
     ListingStateChange.objects.create(
         solution=solution,
         action=ListingAction.APPROVED,
         from_state=solution.publication_state,
         to_state=solution.publication_state,
         reason=comment,
+        published_content=snapshot,
         actor=user,
     )
     return False

@@ -31,6 +31,11 @@ class ListingStateChange(models.Model):
     from_state = models.CharField(max_length=20, choices=PublicationState.choices)
     to_state = models.CharField(max_length=20, choices=PublicationState.choices)
     reason = models.TextField(blank=True)
+    published_content = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="On an approval: the listing content that went live, so every published version is kept.",
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="listing_state_changes"
     )

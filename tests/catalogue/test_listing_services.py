@@ -232,3 +232,17 @@ def test_two_moderators_suspending_at_once_make_one_change(supplier_a, moderator
     assert errors == []
     assert sorted(results) == [False, True]
     assert ListingStateChange.objects.filter(solution=solution).count() == 1
+
+
+def test_every_approval_keeps_the_content_that_went_live(supplier_a, moderator):
+    solution = build_listing(supplier_a, publication_state=S.SUBMITTED)
+    first = content(solution)
+    services.approve_listing(solution, first, user=moderator)
+    second = ListingContent(**{**first.__dict__, "summary": "Second version."})
+    services.approve_listing(solution, second, user=moderator, comment="Looks right")
+    approvals = ListingStateChange.objects.filter(solution=solution, action=ListingAction.APPROVED).order_by(
+        "pk"
+    )
+    assert [a.published_content["summary"] for a in approvals] == [first.summary, "Second version."]
+    assert approvals[1].published_content["prices"][0]["tiers"][0]["unit_price"] == "1.25"
+    assert approvals[1].reason == "Looks right"
