@@ -6,6 +6,8 @@ receiver that queues a Celery task sends something serialisable and never acts o
 listing_state_changed    solution_id, old_state, new_state, action, user_id, reason
 listing_content_changed  solution_id (the published content of a listing changed)
 listings_loaded          solution_ids (many listings were created or changed in bulk: seeding, imports)
+conformance_changed      solution_id, was_accredited, accredited, capability_changes [(capability id,
+                         old status or None, new status)], lapsed [refs whose results lapsed], reason
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.dispatch import Signal
 listing_state_changed = Signal()
 listing_content_changed = Signal()
 listings_loaded = Signal()
+conformance_changed = Signal()
 
 
 def announce(signal: Signal, **kwargs) -> None:

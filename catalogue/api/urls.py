@@ -4,9 +4,10 @@ The OpenAPI schema (/api/v1/schema/) and its docs (/api/v1/docs/, /api/v1/redoc/
 config/urls.py, ahead of this include.
 """
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import conformance, views
 
 app_name = "api"
 
@@ -19,4 +20,8 @@ router.register("integrations", views.IntegrationViewSet, basename="integration"
 router.register("suppliers", views.SupplierViewSet, basename="supplier")
 router.register("solutions", views.SolutionViewSet, basename="solution")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("conformance/reports/", conformance.ReportIngestView.as_view(), name="conformance-reports"),
+    path("conformance/reports/<int:pk>/", conformance.ReportDetailView.as_view(), name="conformance-report"),
+    *router.urls,
+]

@@ -161,6 +161,12 @@ class Solution(models.Model):
         help_text="Path of the public listing page, kept up to date by the CMS; empty until it has one.",
     )
     is_demo = models.BooleanField(default=False, help_text="Invented for the demo; not a real listing.")
+    is_accredited = models.BooleanField(
+        default=False,
+        db_index=True,
+        help_text="Every claimed capability and every overarching standard met, by current harness results.",
+    )
+    accreditation_changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

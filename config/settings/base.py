@@ -191,6 +191,20 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "marketplace")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 
+CELERY_BEAT_SCHEDULE = {
+    "poll-harness-feeds": {"task": "catalogue.tasks.poll_harness_feeds", "schedule": 15 * 60},
+    "lapse-conformance-results": {
+        "task": "catalogue.tasks.recompute_lapsed_conformance",
+        "schedule": 24 * 60 * 60,
+    },
+}
+
+# --- Conformance (the standards test harness) --------------------------------------------------------
+CONFORMANCE_VALIDITY_DAYS = env_int("CONFORMANCE_VALIDITY_DAYS", 365)  # a result older than this has lapsed
+CONFORMANCE_MAX_BODY_BYTES = env_int("CONFORMANCE_MAX_BODY_BYTES", 20 * 1024 * 1024)
+CONFORMANCE_SIGNATURE_MAX_AGE = env_int("CONFORMANCE_SIGNATURE_MAX_AGE", 300)  # seconds
+CONFORMANCE_FEED_TIMEOUT = float(env("CONFORMANCE_FEED_TIMEOUT", "10"))
+
 # --- Search ---------------------------------------------------------------------------------
 # SEARCH_BACKEND: "database" (PostgreSQL full-text, or SQLite FTS5) or "elasticsearch".
 SEARCH_BACKEND = env("SEARCH_BACKEND", "database")
