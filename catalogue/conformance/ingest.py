@@ -245,3 +245,73 @@ def mark_failed(report_id: int, error: str) -> None:
     ConformanceReport.objects.filter(pk=report_id).exclude(status=ReportStatus.PROCESSED).update(
         status=ReportStatus.FAILED, error=error[:2000]
     )
+
+
+@dataclass(frozen=True)
+class ImportedCase:
+    """A result recorded outside the harness (the old service's hand-recorded assessments)."""
+
+    solution_id: str
+    requirement: str
+    outcome: str
+    executed_at: object  # datetime
+    name: str = ""
+    message: str = ""
+
+
+@transaction.atomic
+def record_imported_results(
+    run_id: str, cases: list[ImportedCase], *, harness_name: str, is_demo: bool = False
+) -> ConformanceReport:
+    """Store results that did not come from a harness report as a report of their own (source
+    "imported"), kept as history like any other, and apply them. Idempotent by run id."""
+    existing = ConformanceReport.objects.filter(client=None, run_id=run_id).first()
+    if existing is not None:
+        return existing
+    import json
+
+    body = json.dumps([vars(c) for c in cases], default=str, sort_keys=True).encode()
+    report = ConformanceReport.objects.create(
+        client=None,
+        source=ReportSource.IMPORTED,
+        format=ReportFormat.IMPORTED,
+        run_id=run_id,
+        content_hash=hashlib.sha256(body).hexdigest(),
+        content_type="application/json",
+        body_gzip=ConformanceReport.compress(body),
+        harness_name=harness_name,
+        executed_at=max((c.executed_at for c in cases), default=None),
+        is_demo=is_demo,
+    )
+    solutions = dict(
+        Solution.objects.filter(catalogue_id__in={c.solution_id for c in cases}).values_list(
+            "catalogue_id", "pk"
+        )
+    )
+    requirements = {c.requirement for c in cases}
+    epics = dict(Epic.objects.filter(code__in=requirements).values_list("code", "pk"))
+    standards = dict(Standard.objects.filter(ref__in=requirements).values_list("ref", "pk"))
+    results = [
+        HarnessResult(
+            report=report,
+            solution_id=solutions.get(c.solution_id),
+            epic_id=epics.get(c.requirement),
+            standard_id=None if c.requirement in epics else standards.get(c.requirement),
+            solution_code=c.solution_id,
+            requirement=c.requirement,
+            name=c.name or f"{c.requirement} (recorded)",
+            outcome=c.outcome,
+            message=c.message,
+            executed_at=c.executed_at,
+        )
+        for c in cases
+    ]
+    HarnessResult.objects.bulk_create(results, batch_size=2000)
+    update_current_results(report)
+    counts = {o: sum(r.outcome == o for r in results) for o in Outcome.values}
+    report.case_count, report.passed_count = len(results), counts[Outcome.PASSED]
+    report.failed_count, report.skipped_count = counts[Outcome.FAILED], counts[Outcome.SKIPPED]
+    report.status, report.processed_at = ReportStatus.PROCESSED, timezone.now()
+    report.save()
+    status.recompute({pk for pk in solutions.values()}, reason="import")
+    return report
