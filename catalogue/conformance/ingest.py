@@ -313,5 +313,5 @@ def record_imported_results(
     report.failed_count, report.skipped_count = counts[Outcome.FAILED], counts[Outcome.SKIPPED]
     report.status, report.processed_at = ReportStatus.PROCESSED, timezone.now()
     report.save()
-    status.recompute({pk for pk in solutions.values()}, reason="import")
+    status.recompute(set(solutions.values()), reason="import")
     return report
