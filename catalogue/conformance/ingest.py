@@ -34,6 +34,10 @@ from .parsing import ParsedReport, ReportFormatError, parse_report
 __all__ = ["DuplicateRunError", "Receipt", "ReportFormatError", "process_report", "receive_report"]
 
 
+RUN_ID_MAX_LENGTH = 200
+MAX_DURATION_MS = 2**31 - 1
+
+
 class DuplicateRunError(Exception):
     """A run id this client already reported, with a different body."""
 
@@ -107,6 +111,8 @@ def receive_report(
     from ..tasks import process_report_task
 
     parsed = parse_report(body, content_type)  # ReportFormatError: nothing stored
+    if len(parsed.run_id) > RUN_ID_MAX_LENGTH:
+        raise ReportFormatError(f"The run id is longer than {RUN_ID_MAX_LENGTH} characters.")
     content_hash = hashlib.sha256(body).hexdigest()
     existing = ConformanceReport.objects.filter(client=client, run_id=parsed.run_id).first()
     if existing is not None:
@@ -176,7 +182,7 @@ def process_report(report_id: int) -> ConformanceReport:
             name=case.name[:500],
             outcome=case.outcome,
             message=case.message,
-            duration_ms=case.duration_ms,
+            duration_ms=None if case.duration_ms is None else min(max(case.duration_ms, 0), MAX_DURATION_MS),
             executed_at=case.executed_at or parsed.executed_at or received,
         )
         for case in parsed.cases

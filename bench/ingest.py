@@ -1,0 +1,162 @@
+"""Time parsing a large standards-test-harness report and report its peak memory.
+
+Usage (from the project root; the case count defaults to 10,000):
+
+    DJANGO_SETTINGS_MODULE=config.settings.dev .venv/bin/python bench/ingest.py [CASES]
+
+It writes a JUnit XML report of CASES test cases in 20 suites (realistic names, about one case in
+twenty failing with a message and a stack trace) to a temporary directory, then times
+`catalogue.conformance.parsing.parse_report` on it. The peak RSS printed is the whole interpreter's.
+
+Parsing needs no Django setup and no database. The storage part of the ingest benchmark is added later:
+it should import `generate_junit` from here (see its docstring) so both measure the same reports.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+
+#: Demo solutions (catalogue ids) the generated cases are about: 99000-001 is "Consultly Online
+#: Consultation" in the demo data.
+DEFAULT_SOLUTION_IDS: tuple[str, ...] = ("99000-001", "99000-002", "99000-003", "99000-004")
+#: Requirements the generated cases verify: epics of C43/C44 and overarching standards.
+DEFAULT_REQUIREMENTS: tuple[str, ...] = ("E00001", "E00002", "E00003", "E00004", "S24", "S25", "S44")
+
+_SUITE_TOPICS = (
+    "Online consultation",
+    "Video consultation",
+    "Patient registration",
+    "Appointments management",
+    "Prescription ordering",
+    "Clinical safety",
+    "Business continuity",
+    "Identity and access",
+    "Data migration",
+    "Interoperability",
+)
+_ACTIONS = (
+    "patient submits a request",
+    "practice triages the request",
+    "clinician replies within the agreed time",
+    "proxy acts on behalf of the patient",
+    "request is recorded in the GP record",
+    "audit trail records each access",
+    "service recovers after failover",
+    "user signs in with NHS login",
+)
+_FAILURES = (
+    ("Expected HTTP 201 but got 500", "AssertionError: expected status 201, got 500"),
+    ("Timed out after 30 s waiting for the triage queue", "TimeoutError: triage queue did not update"),
+    ("Response did not include the patient's NHS number", "AssertionError: 'nhsNumber' not in response"),
+)
+
+
+# --- shared with the ingest benchmark: keep this signature stable ---------------------------------------
+def generate_junit(
+    path: str | os.PathLike[str],
+    cases: int = 10_000,
+    solution_ids: Sequence[str] = DEFAULT_SOLUTION_IDS,
+    requirements: Sequence[str] = DEFAULT_REQUIREMENTS,
+    *,
+    suites: int = 20,
+    failure_every: int = 20,
+    run_id: str | None = None,
+    seed: int = 2025,
+) -> Path:
+    """Write a JUnit XML harness report following docs/conformance.md and return its path.
+
+    `cases` test cases are spread over `suites` suites; each suite names one of `solution_ids` in a suite
+    property and each case a requirement from `requirements` in a case property (every third one in its
+    name's "[E00001] …" bracket instead, so both conventions are exercised). Every `failure_every`-th case
+    fails with a message and a stack trace; every 50th is skipped. Output is deterministic for a `seed`;
+    `run_id` defaults to one derived from the seed and size, so rerunning gives the same run id (which is
+    what an idempotent ingest should recognise).
+    """
+    rng = random.Random(seed)
+    path = Path(path)
+    run_id = run_id or f"bench-{seed}-{cases}"
+    per_suite, extra = divmod(cases, suites)
+    number = 0
+    with path.open("w", encoding="utf-8") as out:
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="GPIT standards test harness">\n')
+        out.write(
+            "  <properties>\n"
+            f'    <property name="harness.run_id" value={quoteattr(run_id)}/>\n'
+            '    <property name="harness.name" value="GPIT Standards Test Harness"/>\n'
+            '    <property name="harness.version" value="3.4.1"/>\n'
+            "  </properties>\n"
+        )
+        for suite_index in range(suites):
+            size = per_suite + (1 if suite_index < extra else 0)
+            topic = _SUITE_TOPICS[suite_index % len(_SUITE_TOPICS)]
+            solution = solution_ids[suite_index % len(solution_ids)]
+            module = topic.lower().replace(" ", "_")
+            stamp = f"2025-06-02T{9 + suite_index // 6:02d}:{(suite_index * 10) % 60:02d}:00Z"
+            out.write(
+                f'  <testsuite name="{topic} ({solution})" tests="{size}" timestamp="{stamp}">\n'
+                f'    <properties><property name="solution" value={quoteattr(solution)}/></properties>\n'
+            )
+            for _ in range(size):
+                number += 1
+                requirement = requirements[number % len(requirements)]
+                action = rng.choice(_ACTIONS)
+                seconds = rng.uniform(0.01, 2.5)
+                if number % 3 == 0:
+                    name, props = f"[{requirement}] {action} #{number}", ""
+                else:
+                    name = f"{action} #{number}"
+                    props = f'<property name="requirement" value={quoteattr(requirement)}/>'
+                    props = f"<properties>{props}</properties>"
+                out.write(
+                    f'    <testcase name={quoteattr(name)} classname="harness.{module}" time="{seconds:.3f}">'
+                    f"{props}"
+                )
+                if number % failure_every == 0:
+                    message, trace = rng.choice(_FAILURES)
+                    out.write(
+                        f'<failure message={quoteattr(message)} type="AssertionError">{trace}\n'
+                        f"  at harness/{module}.py:{rng.randint(20, 400)}</failure>"
+                    )
+                elif number % 50 == 0:
+                    out.write('<skipped message="Not applicable to this deployment"/>')
+                out.write("</testcase>\n")
+            out.write("  </testsuite>\n")
+        out.write("</testsuites>\n")
+    return path
+
+
+# ---------------------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str]) -> int:
+    from catalogue.conformance.parsing import parse_report
+
+    count = int(argv[1]) if len(argv) > 1 else 10_000
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
+        report_path = generate_junit(Path(tmp) / "report.xml", cases=count)
+        body = report_path.read_bytes()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    started = time.perf_counter()
+    report = parse_report(body, "application/xml")
+    seconds = time.perf_counter() - started
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    outcomes = {o: sum(c.outcome == o for c in report.cases) for o in ("passed", "failed", "skipped")}
+    print(f"report: {count} cases, {len(body) / 1_000_000:.2f} MB JUnit XML, run id {report.run_id}")
+    print(f"parse_report: {seconds:.3f} s ({len(report.cases)} cases: {outcomes})")
+    print(f"peak RSS: {peak_mib:.0f} MiB (before parsing: {rss_before:.0f} MiB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))
