@@ -2,7 +2,11 @@
 
 Usage (from the project root; the case count defaults to 10,000):
 
-    DJANGO_SETTINGS_MODULE=config.settings.dev .venv/bin/python bench/ingest.py [CASES]
+    DJANGO_SETTINGS_MODULE=config.settings.dev .venv/bin/python bench/ingest.py [CASES] [--store]
+
+With --store it also times the whole ingest (receive: parse, check ids, store; process: results,
+statuses, accreditation) in a throwaway PostgreSQL database on 127.0.0.1:5432 (target: under 3 s and
+150 MB for 10,000 cases).
 
 It writes a JUnit XML report of CASES test cases in 20 suites (realistic names, about one case in
 twenty failing with a message and a stack trace) to a temporary directory, then times
@@ -17,6 +21,7 @@ from __future__ import annotations
 import os
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -139,9 +144,94 @@ def generate_junit(
 # ---------------------------------------------------------------------------------------------------------
 
 
+def store(body: bytes) -> None:
+    """The whole ingest on PostgreSQL: receive (parse, check ids, store the body) and process (results,
+    current statuses, accreditation), in a throwaway database made and dropped here."""
+    import psycopg
+
+    name = f"bench_ingest_{os.getpid()}"
+    admin_url = os.environ.get("BENCH_ADMIN_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = (
+        admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgres://") + f"/{name}"
+    )
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"  # process in this process, as the embedded default does
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connections
+
+        from catalogue.models import HarnessClient
+        from tests.factories import CapabilityFactory, SolutionFactory, SupplierFactory
+
+        call_command("migrate", verbosity=0)
+        call_command("load_reference", verbosity=0)
+        supplier = SupplierFactory(code="99000", organisation__name="Bench Supplier")
+        for catalogue_id in DEFAULT_SOLUTION_IDS:
+            SolutionFactory(
+                supplier=supplier,
+                catalogue_id=catalogue_id,
+                capabilities=[CapabilityFactory(ref="C43"), CapabilityFactory(ref="C44")],
+            )
+        HarnessClient.objects.create(name="Bench harness")
+        connections.close_all()
+        # The ingest runs in a fresh process, so its peak memory is the ingest's (plus Django's), not
+        # that of the migrations and reference data loaded above.
+        with tempfile.NamedTemporaryFile(suffix=".xml") as report_file:
+            report_file.write(body)
+            report_file.flush()
+            subprocess.run([sys.executable, __file__, "--ingest-only", report_file.name], check=True)
+        connections.close_all()
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident memory. VmHWM, not getrusage: Linux carries ru_maxrss over exec, so
+    a child started from a big parent would report the parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def ingest_only(path: str) -> None:
+    """In a child process: receive and process one report, print time and peak RSS."""
+    import django
+
+    django.setup()
+    from catalogue.conformance.ingest import receive_report
+    from catalogue.models import ConformanceReport, HarnessClient, HarnessResult
+
+    body = Path(path).read_bytes()
+    client = HarnessClient.objects.get(name="Bench harness")
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started = time.perf_counter()
+    receipt = receive_report(client, body, "application/xml")
+    seconds = time.perf_counter() - started
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    report = ConformanceReport.objects.get(pk=receipt.report.pk)
+    stored = HarnessResult.objects.filter(report=report).count()
+    print(
+        f"ingest (receive + process, PostgreSQL): {seconds:.3f} s; report {report.status}, {stored} results"
+    )
+    print(
+        f"peak RSS of the ingesting process: {peak_mib:.0f} MiB (after Django start-up: {rss_before:.0f} MiB)"
+    )
+
+
 def main(argv: list[str]) -> int:
+    if len(argv) == 3 and argv[1] == "--ingest-only":
+        ingest_only(argv[2])
+        return 0
     from catalogue.conformance.parsing import parse_report
 
+    store_too = "--store" in argv
+    argv = [arg for arg in argv if arg != "--store"]
     count = int(argv[1]) if len(argv) > 1 else 10_000
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
         report_path = generate_junit(Path(tmp) / "report.xml", cases=count)
@@ -155,6 +245,8 @@ def main(argv: list[str]) -> int:
     print(f"report: {count} cases, {len(body) / 1_000_000:.2f} MB JUnit XML, run id {report.run_id}")
     print(f"parse_report: {seconds:.3f} s ({len(report.cases)} cases: {outcomes})")
     print(f"peak RSS: {peak_mib:.0f} MiB (before parsing: {rss_before:.0f} MiB)")
+    if store_too:
+        store(body)
     return 0
 
 
