@@ -209,19 +209,15 @@ def ingest_only(path: str) -> None:
 
     body = Path(path).read_bytes()
     client = HarnessClient.objects.get(name="Bench harness")
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_before = peak_rss_mib()
     started = time.perf_counter()
     receipt = receive_report(client, body, "application/xml")
     seconds = time.perf_counter() - started
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mib = peak_rss_mib()
     report = ConformanceReport.objects.get(pk=receipt.report.pk)
     stored = HarnessResult.objects.filter(report=report).count()
-    print(
-        f"ingest (receive + process, PostgreSQL): {seconds:.3f} s; report {report.status}, {stored} results"
-    )
-    print(
-        f"peak RSS of the ingesting process: {peak_mib:.0f} MiB (after Django start-up: {rss_before:.0f} MiB)"
-    )
+    print(f"ingest (receive + process, PostgreSQL): {seconds:.3f} s; {report.status}, {stored} results")
+    print(f"peak RSS of the ingesting process: {peak_mib:.0f} MiB (after start-up: {rss_before:.0f} MiB)")
 
 
 def main(argv: list[str]) -> int:
