@@ -41,6 +41,7 @@ from django.utils import timezone
 from accounts.models import Membership, Organisation, OrganisationType, Role, User
 
 from . import events
+from .conformance.ingest import ImportedCase, record_imported_results
 from .models import (
     AdditionalService,
     AssociatedService,
@@ -49,15 +50,19 @@ from .models import (
     CapabilityEpic,
     CapabilityStatus,
     ClientApplicationType,
+    ConformanceReport,
     Epic,
     EpicLevel,
     Framework,
+    HarnessClient,
+    HarnessSecret,
     HostingOption,
     HostingType,
     IntegrationDirection,
     IntegrationType,
     ListingAction,
     ListingStateChange,
+    Outcome,
     PracticeReorganisation,
     Price,
     PriceTier,
@@ -1965,6 +1970,208 @@ def seed_scale_listings(
     return created
 
 
+# --- Conformance: the demo harness, the old service's assessments, demo harness runs -----------------------
+
+DEMO_HARNESS_NAME = "Demo test harness (local use only)"
+# The demo harness's token and secret (quoted in the README). For local use only: `seed_demo` is never run in
+# production, and anyone who reads the source can sign as this harness.
+DEMO_HARNESS_TOKEN = "demo-harness-token"
+DEMO_HARNESS_SECRET = "demo-harness-secret-for-local-use-only"
+
+IMPORTED_HARNESS_NAME = "NHS Buying Catalogue assessment (imported)"
+IMPORTED_RUN_PREFIX = "buying-catalogue-import-"
+DEMO_RUN_HARNESS_NAME = "Demo test harness"
+DEMO_RUN_PREFIX = "demo-harness-"
+
+# Demo listings whose latest run failed one MUST epic: partially met where the capability has other MUST
+# epics, not met where that was its only one. The two in remediation are among them (DEMO_STATE_REASONS).
+DEMO_CONFORMANCE_FAILING = (
+    "ClinicCall Video",
+    "Oakfield Risk Stratifier",
+    "Meadowbank Appointments",
+    "Kestrel Medication Review",
+)
+# Demo listings whose only run is older than the validity period: lapsed, so not accredited.
+DEMO_CONFORMANCE_LAPSED = ("Harbourlight Caseload", "Meadowbank Dispensing")
+
+
+def seed_demo_harness(summary: dict[str, Tally]) -> HarnessClient:
+    """The demo harness client with its documented token and an active secret of the documented value
+    (created again if someone revoked it, as a re-run repairs other seeded values)."""
+    client, created = HarnessClient.objects.get_or_create(
+        name=DEMO_HARNESS_NAME, defaults={"token": DEMO_HARNESS_TOKEN, "is_demo": True}
+    )
+    updated = False
+    if client.token != DEMO_HARNESS_TOKEN or not client.is_demo or not client.is_active:
+        client.token, client.is_demo, client.is_active = DEMO_HARNESS_TOKEN, True, True
+        client.save(update_fields=["token", "is_demo", "is_active"])
+        updated = not created
+    _add(
+        summary,
+        "HarnessClient",
+        Tally(created=int(created), updated=int(updated), unchanged=int(not created and not updated)),
+    )
+    _, secret_created = HarnessSecret.objects.get_or_create(
+        client=client, secret=DEMO_HARNESS_SECRET, revoked_at=None
+    )
+    _add(summary, "HarnessSecret", Tally(created=int(secret_created), unchanged=int(not secret_created)))
+    return client
+
+
+def imported_assessments() -> dict[str, list[ImportedCase]]:
+    """The old service's hand-recorded epic assessments (item_epics.csv), per solution id: IsMet true is a
+    pass, false a failure (the source's own status, "Failed" or "Not Evidenced", is kept in the message),
+    LastUpdated is when it was tested. item_capabilities.csv gives each capability's recorded outcome."""
+    capability_status = {
+        (row["CatalogueItemId"], row["CapabilityRef"]): row["Status"]
+        for row in read_csv(BUYING_CATALOGUE_DIR / "item_capabilities.csv")
+    }
+    cases: dict[str, list[ImportedCase]] = {}
+    for row in read_csv(BUYING_CATALOGUE_DIR / "item_epics.csv"):
+        item, ref = row["CatalogueItemId"], row["CapabilityRef"]
+        context = f"{ref} {row['CapabilityName']}"
+        if (item, ref) in capability_status:
+            context += f", capability recorded as {capability_status[item, ref]}"
+        cases.setdefault(item, []).append(
+            ImportedCase(
+                solution_id=item,
+                requirement=row["EpicId"],
+                outcome=Outcome.PASSED if _flag(row["IsMet"]) else Outcome.FAILED,
+                executed_at=_parse_source_datetime(row["LastUpdated"]),
+                name=f"[{row['EpicId']}] {row['EpicName']}"[:500],
+                message=f"Recorded by hand as {row['Status']} ({context}).",
+            )
+        )
+    return cases
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    run_id: str
+    executed_at: datetime.datetime
+    failing: tuple[str, ...] = ()
+
+
+def _demo_runs(
+    rng: random.Random, catalogue_id: str, name: str, failable: Sequence[str], today: datetime.datetime
+) -> list[DemoRun]:
+    """The harness runs of one demo listing, oldest first, dated back from `today` by a seeded number of
+    days: a lapsed listing's one run is 13 to 16 months old; a failing listing's latest run, within the
+    last six weeks, failed one of `failable`; the others passed their latest run within the last two
+    months, and some had an earlier run that failed, fixed since."""
+
+    def when(low: int, high: int) -> datetime.datetime:
+        return today - datetime.timedelta(days=rng.randint(low, high), minutes=rng.randint(0, 600))
+
+    prefix = f"{DEMO_RUN_PREFIX}{catalogue_id}-"
+    if name in DEMO_CONFORMANCE_LAPSED:
+        return [DemoRun(f"{prefix}1", when(400, 480))]
+    if name in DEMO_CONFORMANCE_FAILING:
+        return [DemoRun(f"{prefix}1", when(5, 40), (rng.choice(failable),))]
+    latest = when(3, 60)
+    if failable and rng.random() < 0.4:
+        earlier = latest - datetime.timedelta(days=rng.randint(20, 90))
+        return [DemoRun(f"{prefix}1", earlier, (rng.choice(failable),)), DemoRun(f"{prefix}2", latest)]
+    return [DemoRun(f"{prefix}1", latest)]
+
+
+def seed_conformance(summary: dict[str, Tally], today: datetime.datetime | None = None) -> None:
+    """The demo harness; the real listings' imported assessments (from 2020, so lapsed now: that is what
+    they are); and harness runs for the demo listings, recent enough to be current, so that most demo
+    listings are accredited, a few partially met (DEMO_CONFORMANCE_FAILING) and one or two lapsed
+    (DEMO_CONFORMANCE_LAPSED). Draft listings have not been tested yet.
+
+    Each run is recorded once, by run id, with `record_imported_results`, which applies it like a harness
+    report: a re-run adds nothing. The demo runs are dated back from `today` (now) with a seeded random
+    generator of their own, so the rest of the demo is unchanged by them.
+    """
+    today = (today or timezone.now()).replace(second=0, microsecond=0)
+    seed_demo_harness(summary)
+    done = set(ConformanceReport.objects.filter(client=None).values_list("run_id", flat=True))
+    tally = Tally()
+
+    solution_ids = set(Solution.objects.filter(is_demo=False).values_list("catalogue_id", flat=True))
+    for item, cases in sorted(imported_assessments().items()):
+        run_id = f"{IMPORTED_RUN_PREFIX}{item}"
+        if item not in solution_ids:
+            continue
+        if run_id in done:
+            tally.unchanged += 1
+            continue
+        record_imported_results(run_id, cases, harness_name=IMPORTED_HARNESS_NAME)
+        tally.created += 1
+
+    rng = random.Random(f"{DEMO_SEED}:conformance")
+    catalogue_ids = demo_catalogue_ids()
+    solutions = {
+        s.catalogue_id: s
+        for s in Solution.objects.filter(catalogue_id__in=catalogue_ids.values()).prefetch_related(
+            "capabilities", "standards"
+        )
+    }
+    overarching = list(
+        Standard.objects.filter(standard_type=StandardType.OVERARCHING)
+        .order_by("sort_key")
+        .values_list("ref", flat=True)
+    )
+    must = [
+        (ref, code, active)
+        for ref, code, active in CapabilityEpic.objects.filter(level=EpicLevel.MUST)
+        .order_by("capability__sort_key", "epic__code")
+        .values_list("capability__ref", "epic__code", "epic__is_active")
+    ]
+    claimed_epics: dict[str, list[str]] = {}
+    for catalogue_id, code in (
+        SolutionEpic.objects.filter(solution__catalogue_id__in=list(solutions))
+        .order_by("epic__code")
+        .values_list("solution__catalogue_id", "epic__code")
+    ):
+        claimed_epics.setdefault(catalogue_id, []).append(code)
+
+    for listing in DEMO_LISTINGS:
+        catalogue_id = catalogue_ids[listing.name]
+        solution = solutions.get(catalogue_id)
+        if solution is None or listing.state == PublicationState.DRAFT:
+            continue
+        refs = {c.ref for c in solution.capabilities.all()}
+        epics = [code for ref, code, _ in must if ref in refs]
+        # Fail an active MUST epic of the capability with the most of them (partially met where it can be).
+        active: dict[str, list[str]] = {}
+        for ref, code, is_active in must:
+            if ref in refs and is_active:
+                active.setdefault(ref, []).append(code)
+        failable = max(active.values(), key=len, default=[])
+        requirements = list(
+            dict.fromkeys(
+                epics
+                + claimed_epics.get(catalogue_id, [])
+                + overarching
+                + sorted(
+                    (s.ref for s in solution.standards.all()),
+                    key=lambda r: int(r[1:]) if r[1:].isdigit() else 0,
+                )
+            )
+        )
+        for run in _demo_runs(rng, catalogue_id, listing.name, failable, today):
+            if run.run_id in done:
+                tally.unchanged += 1
+                continue
+            cases = [
+                ImportedCase(
+                    solution_id=catalogue_id,
+                    requirement=code,
+                    outcome=Outcome.FAILED if code in run.failing else Outcome.PASSED,
+                    executed_at=run.executed_at,
+                    name=f"[{code}] demo check",
+                    message="Demo: the expected behaviour was not observed." if code in run.failing else "",
+                )
+                for code in requirements
+            ]
+            record_imported_results(run.run_id, cases, harness_name=DEMO_RUN_HARNESS_NAME, is_demo=True)
+            tally.created += 1
+    _add(summary, "ConformanceReport", tally)
+
+
 # --- The whole demo ---------------------------------------------------------------------------------------
 
 
@@ -2024,6 +2231,7 @@ def seed_demo(*, scale_solutions: int = 0, progress: Callable[[int, int], None] 
         result.logins = seed_users(org_ids, supplier_ids, result.summary)
         result.scale_created = seed_scale_listings(scale_solutions, result.summary, progress=progress)
         _record_demo_states(result.summary)
+        seed_conformance(result.summary)
         # Other apps (the CMS makes a listing page for each) hear of the real and demo listings once
         # this commits. Not of the scale-test ones: those test search, and a page each would take long.
         # Scale suppliers have six-digit codes (SCALE_SUPPLIER_CODE_START); real and demo ones five.

@@ -137,7 +137,6 @@ class ReportSerializer(serializers.ModelSerializer):
             "passed_count",
             "failed_count",
             "skipped_count",
-            "error",
             "warnings",
         ]
 
@@ -149,7 +148,8 @@ class ReportSerializer(serializers.ModelSerializer):
 
 
 class ReportDetailView(APIView):
-    """A report's processing state and counts: public, like the evidence it is."""
+    """A report's processing state and counts: public, like the evidence it is. Why processing failed
+    is for the catalogue team (the admin), not the public."""
 
     permission_classes = [AllowAny]
 

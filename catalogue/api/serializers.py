@@ -21,6 +21,7 @@ from catalogue.models import (
     Capability,
     CapabilityEpic,
     ClientApplicationType,
+    ConformanceStatus,
     Epic,
     EpicLevel,
     Framework,
@@ -29,6 +30,7 @@ from catalogue.models import (
     IntegrationType,
     Price,
     PriceTier,
+    ReportSource,
     Solution,
     SolutionIntegration,
     Standard,
@@ -387,6 +389,12 @@ class SolutionStandardSerializer(serializers.Serializer):
     )
 
 
+ACCREDITED_HELP = (
+    "Whether current harness results meet every capability it claims and every overarching standard "
+    "(see /api/v1/solutions/{catalogue_id}/conformance/). Only an accredited listing can be awarded."
+)
+
+
 class SolutionListSerializer(serializers.ModelSerializer):
     supplier = SupplierBriefSerializer(read_only=True)
     frameworks = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
@@ -409,9 +417,11 @@ class SolutionListSerializer(serializers.ModelSerializer):
             "last_reviewed",
             "published_at",
             "is_demo",
+            "is_accredited",
             "listing_url",
             "url",
         ]
+        extra_kwargs = {"is_accredited": {"help_text": ACCREDITED_HELP}}
 
 
 class SolutionDetailSerializer(serializers.ModelSerializer):
@@ -471,9 +481,11 @@ class SolutionDetailSerializer(serializers.ModelSerializer):
             "last_reviewed",
             "published_at",
             "is_demo",
+            "is_accredited",
             "listing_url",
             "url",
         ]
+        extra_kwargs = {"is_accredited": {"help_text": ACCREDITED_HELP}}
 
     @extend_schema_field(SolutionCapabilitySerializer(many=True))
     def get_capabilities(self, obj: Solution) -> list[dict[str, Any]]:
@@ -527,3 +539,100 @@ class SolutionDetailSerializer(serializers.ModelSerializer):
     )
     def get_client_applications(self, obj: Solution) -> list[str]:
         return [application.application_type for application in obj.client_applications.all()]
+
+
+# --- Conformance (from the standards test harness) ------------------------------------------------
+# Plain serializers over the rows views.SolutionViewSet.conformance assembles: the statuses come from
+# catalogue.conformance.status.compute(), the evidence from the results they rest on.
+
+EPIC_STATES = [
+    ("passed", "Passed within the validity period"),
+    ("failed", "Failed (the latest result)"),
+    ("lapsed", "Tested, but the latest result is older than the validity period"),
+    ("not_tested", "No result"),
+]
+STANDARD_STATES = [("met", "Passed within the validity period"), ("not_met", "Failed, lapsed or not tested")]
+
+
+class EvidenceSerializer(serializers.Serializer):
+    """The harness report a result came from."""
+
+    report_id = serializers.IntegerField()
+    url = serializers.URLField(help_text="The report in the API: its state, counts and warnings.")
+    evidence_url = serializers.URLField(help_text="The report's public evidence page.")
+
+
+class ConformanceEpicSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.ChoiceField(
+        choices=EpicLevel.choices,
+        allow_null=True,
+        help_text="Its level in this capability; null for a claimed epic the capability does not list.",
+    )
+    is_active = serializers.BooleanField(help_text="false: a retired epic, kept because the model lists it.")
+    claimed = serializers.BooleanField(help_text="Whether the solution claims this epic.")
+    state = serializers.ChoiceField(choices=EPIC_STATES)
+    tested_at = serializers.DateTimeField(allow_null=True, help_text="When the latest result was recorded.")
+    evidence = EvidenceSerializer(allow_null=True)
+
+
+class ConformanceCapabilitySerializer(serializers.Serializer):
+    ref = serializers.CharField()
+    name = serializers.CharField()
+    status = serializers.ChoiceField(
+        choices=ConformanceStatus.choices,
+        help_text="met: every MUST epic passed within the validity period; partially_met: some did; "
+        "not_met: none did and one failed; not_tested: otherwise.",
+    )
+    as_of = serializers.DateTimeField(allow_null=True, help_text="The latest MUST-epic result it rests on.")
+    epics = ConformanceEpicSerializer(many=True, help_text="Its MUST epics and the epics claimed under it.")
+
+
+class ConformanceStandardSerializer(serializers.Serializer):
+    ref = serializers.CharField()
+    name = serializers.CharField()
+    type = serializers.ChoiceField(choices=StandardType.choices)
+    state = serializers.ChoiceField(choices=STANDARD_STATES)
+    tested_at = serializers.DateTimeField(allow_null=True)
+    evidence = EvidenceSerializer(allow_null=True)
+
+
+class HarnessNameSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    version = serializers.CharField()
+
+
+class ConformanceRunSerializer(serializers.Serializer):
+    """One report with results for the solution; the counts are this solution's cases only."""
+
+    report_id = serializers.IntegerField()
+    run_id = serializers.CharField()
+    harness = HarnessNameSerializer()
+    executed_at = serializers.DateTimeField(allow_null=True)
+    source = serializers.ChoiceField(choices=ReportSource.choices)
+    passed = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    skipped = serializers.IntegerField()
+    pass_rate = serializers.FloatField(
+        allow_null=True, help_text="passed / (passed + failed), 0 to 1; null when nothing passed or failed."
+    )
+    url = serializers.URLField()
+    evidence_url = serializers.URLField()
+
+
+class SolutionConformanceSerializer(serializers.Serializer):
+    catalogue_id = serializers.CharField()
+    name = serializers.CharField()
+    accredited = serializers.BooleanField(
+        help_text="Every claimed capability met and every overarching standard met, by results within the "
+        "validity period, as of now."
+    )
+    accreditation_changed_at = serializers.DateTimeField(allow_null=True)
+    validity_days = serializers.IntegerField(help_text="How long a result counts, in days.")
+    capabilities = ConformanceCapabilitySerializer(many=True)
+    standards = ConformanceStandardSerializer(
+        many=True, help_text="The overarching standards and those claimed."
+    )
+    history = ConformanceRunSerializer(many=True, help_text="Every report with results for it, newest first.")
+    url = serializers.URLField()

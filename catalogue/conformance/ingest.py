@@ -9,6 +9,7 @@ failed or retried task never leaves half a report and the web request never wait
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -29,7 +30,7 @@ from ..models import (
 )
 from ..models.reference import Epic, Standard
 from . import status
-from .parsing import ParsedReport, ReportFormatError, parse_report
+from .parsing import ReportFormatError, parse_report
 
 __all__ = ["DuplicateRunError", "Receipt", "ReportFormatError", "process_report", "receive_report"]
 
@@ -58,9 +59,10 @@ class Resolver:
     standards: dict[str, int]
 
     @classmethod
-    def for_report(cls, parsed: ParsedReport) -> Resolver:
-        solution_codes = {case.solution_id for case in parsed.cases if case.solution_id}
-        requirements = {case.requirement for case in parsed.cases if case.requirement}
+    def for_cases(cls, cases: Sequence) -> Resolver:
+        """`cases`: parsed or imported cases (anything with solution_id, requirement and name)."""
+        solution_codes = {case.solution_id for case in cases if case.solution_id}
+        requirements = {case.requirement for case in cases if case.requirement}
         return cls(
             solutions=dict(
                 Solution.objects.filter(catalogue_id__in=solution_codes).values_list("catalogue_id", "pk")
@@ -69,7 +71,7 @@ class Resolver:
             standards=dict(Standard.objects.filter(ref__in=requirements).values_list("ref", "pk")),
         )
 
-    def warnings(self, parsed: ParsedReport) -> list[dict]:
+    def warnings(self, cases: Sequence) -> list[dict]:
         """Each problem once, with how many cases it affects: unknown or missing ids."""
         found: dict[tuple[str, str], dict] = {}
 
@@ -79,7 +81,7 @@ class Resolver:
             )
             entry["cases"] += 1
 
-        for case in parsed.cases:
+        for case in cases:
             if not case.solution_id:
                 add("missing_solution", "A test case names no solution.", case.name)
             elif case.solution_id not in self.solutions:
@@ -97,6 +99,54 @@ class Resolver:
                     case.name,
                 )
         return list(found.values())
+
+    def result(self, report: ConformanceReport, case, fallback_time) -> HarnessResult:
+        """A result row for a case, with ids resolved and values cut to what the columns hold."""
+        duration = getattr(case, "duration_ms", None)
+        return HarnessResult(
+            report=report,
+            solution_id=self.solutions.get(case.solution_id),
+            epic_id=self.epics.get(case.requirement),
+            standard_id=None if case.requirement in self.epics else self.standards.get(case.requirement),
+            solution_code=case.solution_id[:40],
+            requirement=case.requirement[:40],
+            name=(case.name or f"{case.requirement} (recorded)")[:500],
+            outcome=case.outcome,
+            message=case.message,
+            duration_ms=None if duration is None else min(max(duration, 0), MAX_DURATION_MS),
+            executed_at=case.executed_at or fallback_time,
+        )
+
+
+def store_results(report: ConformanceReport, cases: Sequence, fallback_time) -> set[int]:
+    """Record a report's results and warnings, make them current where newer, count them and mark the
+    report processed. The caller is in a transaction. Returns the ids of the solutions concerned."""
+    resolver = Resolver.for_cases(cases)
+    solution_ids = set(resolver.solutions.values())
+    # Lock the solutions first, in id order, so concurrent reports about them apply one at a time.
+    list(
+        Solution.objects.select_for_update()
+        .filter(pk__in=sorted(solution_ids))
+        .order_by("pk")
+        .values_list("pk")
+    )
+    results = [resolver.result(report, case, fallback_time) for case in cases]
+    HarnessResult.objects.bulk_create(results, batch_size=2000)
+    ReportWarning.objects.bulk_create(
+        ReportWarning(report=report, code=w["code"], message=w["message"], case_name=w["case"][:500])
+        for w in resolver.warnings(cases)
+    )
+    update_current_results(report)
+    counts = {outcome: sum(r.outcome == outcome for r in results) for outcome in Outcome.values}
+    report.case_count = len(results)
+    report.passed_count = counts[Outcome.PASSED]
+    report.failed_count = counts[Outcome.FAILED]
+    report.skipped_count = counts[Outcome.SKIPPED]
+    report.status = ReportStatus.PROCESSED
+    report.processed_at = timezone.now()
+    report.error = ""
+    report.save()
+    return solution_ids
 
 
 def receive_report(
@@ -120,8 +170,9 @@ def receive_report(
             raise DuplicateRunError(
                 f"Run {parsed.run_id} was already reported with different content; give a new run a new id."
             )
-        return Receipt(existing, duplicate=True, warnings=list(existing.warnings.values("code", "message")))
-    warnings = Resolver.for_report(parsed).warnings(parsed)
+        warnings = Resolver.for_cases(parsed.cases).warnings(parsed.cases)
+        return Receipt(existing, duplicate=True, warnings=warnings)
+    warnings = Resolver.for_cases(parsed.cases).warnings(parsed.cases)
     try:
         with transaction.atomic():
             report = ConformanceReport.objects.create(
@@ -160,49 +211,9 @@ def process_report(report_id: int) -> ConformanceReport:
     )
     if parsed is None:
         raise ValueError("Imported reports are made processed by the importer")
-    resolver = Resolver.for_report(parsed)
-    received = report.received_at or timezone.now()
-
-    solution_ids = sorted(
-        {resolver.solutions[c.solution_id] for c in parsed.cases if c.solution_id in resolver.solutions}
+    solution_ids = store_results(
+        report, parsed.cases, parsed.executed_at or report.received_at or timezone.now()
     )
-    # Lock the solutions first, in id order, so concurrent reports about them apply one at a time.
-    list(Solution.objects.select_for_update().filter(pk__in=solution_ids).order_by("pk").values_list("pk"))
-
-    results = [
-        HarnessResult(
-            report=report,
-            solution_id=resolver.solutions.get(case.solution_id),
-            epic_id=resolver.epics.get(case.requirement),
-            standard_id=None
-            if case.requirement in resolver.epics
-            else resolver.standards.get(case.requirement),
-            solution_code=case.solution_id[:40],
-            requirement=case.requirement[:40],
-            name=case.name[:500],
-            outcome=case.outcome,
-            message=case.message,
-            duration_ms=None if case.duration_ms is None else min(max(case.duration_ms, 0), MAX_DURATION_MS),
-            executed_at=case.executed_at or parsed.executed_at or received,
-        )
-        for case in parsed.cases
-    ]
-    HarnessResult.objects.bulk_create(results, batch_size=2000)
-    ReportWarning.objects.bulk_create(
-        ReportWarning(report=report, code=w["code"], message=w["message"], case_name=w["case"][:500])
-        for w in resolver.warnings(parsed)
-    )
-    update_current_results(report)
-
-    counts = {outcome: sum(r.outcome == outcome for r in results) for outcome in Outcome.values}
-    report.case_count = len(results)
-    report.passed_count = counts[Outcome.PASSED]
-    report.failed_count = counts[Outcome.FAILED]
-    report.skipped_count = counts[Outcome.SKIPPED]
-    report.status = ReportStatus.PROCESSED
-    report.processed_at = timezone.now()
-    report.error = ""
-    report.save()
     status.recompute(solution_ids, reason="report")
     return report
 
@@ -263,6 +274,7 @@ class ImportedCase:
     executed_at: object  # datetime
     name: str = ""
     message: str = ""
+    duration_ms: int | None = None
 
 
 @transaction.atomic
@@ -289,35 +301,6 @@ def record_imported_results(
         executed_at=max((c.executed_at for c in cases), default=None),
         is_demo=is_demo,
     )
-    solutions = dict(
-        Solution.objects.filter(catalogue_id__in={c.solution_id for c in cases}).values_list(
-            "catalogue_id", "pk"
-        )
-    )
-    requirements = {c.requirement for c in cases}
-    epics = dict(Epic.objects.filter(code__in=requirements).values_list("code", "pk"))
-    standards = dict(Standard.objects.filter(ref__in=requirements).values_list("ref", "pk"))
-    results = [
-        HarnessResult(
-            report=report,
-            solution_id=solutions.get(c.solution_id),
-            epic_id=epics.get(c.requirement),
-            standard_id=None if c.requirement in epics else standards.get(c.requirement),
-            solution_code=c.solution_id,
-            requirement=c.requirement,
-            name=c.name or f"{c.requirement} (recorded)",
-            outcome=c.outcome,
-            message=c.message,
-            executed_at=c.executed_at,
-        )
-        for c in cases
-    ]
-    HarnessResult.objects.bulk_create(results, batch_size=2000)
-    update_current_results(report)
-    counts = {o: sum(r.outcome == o for r in results) for o in Outcome.values}
-    report.case_count, report.passed_count = len(results), counts[Outcome.PASSED]
-    report.failed_count, report.skipped_count = counts[Outcome.FAILED], counts[Outcome.SKIPPED]
-    report.status, report.processed_at = ReportStatus.PROCESSED, timezone.now()
-    report.save()
-    status.recompute(set(solutions.values()), reason="import")
+    solution_ids = store_results(report, cases, report.executed_at or timezone.now())
+    status.recompute(solution_ids, reason="import")
     return report

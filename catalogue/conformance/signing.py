@@ -59,6 +59,9 @@ def verify(meta: dict, body: bytes, now: float | None = None) -> HarnessClient:
     client = HarnessClient.objects.filter(token=token, is_active=True).prefetch_related("secrets").first()
     if client is None:
         raise SignatureError("Unknown or inactive harness token.")
+    if client.is_demo and not settings.CONFORMANCE_ACCEPT_DEMO_CLIENTS:
+        # The demo harness's secret is published in the README: it must never be trusted for real.
+        raise SignatureError("The demo harness is not accepted here.")
     if not any(
         hmac.compare_digest(sign(secret, timestamp, body), signature) for secret in client.active_secrets()
     ):

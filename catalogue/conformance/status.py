@@ -2,7 +2,7 @@
 
 * Epic (per solution): the latest passed or failed result; "lapsed" when older than the validity
   period (CONFORMANCE_VALIDITY_DAYS, default 365); "not tested" when there is none.
-* Capability (claimed by the solution): "met" when every MUST epic passed within the validity period;
+* Capability (claimed by the solution): "met" when every (active) MUST epic passed within the validity period;
   "partially met" when some did; "not met" when none did and at least one failed; "not tested"
   otherwise (no current results, or a capability with no MUST epic to evidence).
 * Standard: "met" when its latest result passed within the validity period, "not met" otherwise.
@@ -94,7 +94,10 @@ def compute(solution: Solution, now: datetime.datetime | None = None) -> Solutio
         c.epic_id: c for c in EpicConformance.objects.filter(solution=solution).select_related("epic")
     }
     musts: dict[int, list[int]] = {}
-    for link in CapabilityEpic.objects.filter(capability__in=claimed, level=EpicLevel.MUST):
+    # Retired epics are no longer required: a harness tests the current ones.
+    for link in CapabilityEpic.objects.filter(
+        capability__in=claimed, level=EpicLevel.MUST, epic__is_active=True
+    ):
         musts.setdefault(link.capability_id, []).append(link.epic_id)
     for epic_id, conformance in epic_results.items():
         status.epics[epic_id] = epic_state(conformance, cutoff)
@@ -164,7 +167,8 @@ def recompute(
         if was_accredited != status.accredited:
             solution.is_accredited = status.accredited
             solution.accreditation_changed_at = now
-            solution.save(update_fields=["is_accredited", "accreditation_changed_at", "updated_at"])
+            # Not updated_at: the listing's content did not change.
+            solution.save(update_fields=["is_accredited", "accreditation_changed_at"])
         if capability_changes or was_accredited != status.accredited:
             changed += 1
             events.announce(

@@ -204,6 +204,8 @@ CONFORMANCE_VALIDITY_DAYS = env_int("CONFORMANCE_VALIDITY_DAYS", 365)  # a resul
 CONFORMANCE_MAX_BODY_BYTES = env_int("CONFORMANCE_MAX_BODY_BYTES", 20 * 1024 * 1024)
 CONFORMANCE_SIGNATURE_MAX_AGE = env_int("CONFORMANCE_SIGNATURE_MAX_AGE", 300)  # seconds
 CONFORMANCE_FEED_TIMEOUT = float(env("CONFORMANCE_FEED_TIMEOUT", "10"))
+# The demo harness client's secret is in the README: only the demo and tests may accept it.
+CONFORMANCE_ACCEPT_DEMO_CLIENTS = env_bool("CONFORMANCE_ACCEPT_DEMO_CLIENTS", False)
 
 # --- Search ---------------------------------------------------------------------------------
 # SEARCH_BACKEND: "database" (PostgreSQL full-text, or SQLite FTS5) or "elasticsearch".

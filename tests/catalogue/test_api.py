@@ -480,6 +480,7 @@ def test_solution_list_shape(client, rich_solution):
         "last_reviewed": "2026-01-15",
         "published_at": row["published_at"],
         "is_demo": False,
+        "is_accredited": False,
         "listing_url": f"http://testserver/solutions/{rich_solution.catalogue_id}/",
         "url": f"http://testserver/api/v1/solutions/{rich_solution.catalogue_id}/",
     }

@@ -36,8 +36,20 @@ def test_schema_is_valid_openapi_3_yaml(client):
         assert f"/api/v1/{resource}/" in paths
         assert any(path.startswith(f"/api/v1/{resource}/{{") for path in paths), resource
     assert "/api/v1/integrations/" in paths
-    # Read only: no operation other than GET is published.
-    assert {method for operations in paths.values() for method in operations} <= {"get", "parameters"}
+    # Read only, but for the harness's signed report ingest: no other write is published.
+    writes = {
+        (path, method)
+        for path, operations in paths.items()
+        for method in operations
+        if method not in {"get", "parameters"}
+    }
+    assert writes == {("/api/v1/conformance/reports/", "post")}
+    ingest = paths["/api/v1/conformance/reports/"]["post"]
+    assert {p["name"] for p in ingest["parameters"]} >= {
+        "X-Harness-Token",
+        "X-Harness-Timestamp",
+        "X-Harness-Signature",
+    }
 
 
 def test_schema_is_served_as_json_too(client):

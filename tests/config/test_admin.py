@@ -5,7 +5,16 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-from catalogue.models import ListingStateChange
+from catalogue.conformance.ingest import ImportedCase, record_imported_results
+from catalogue.models import (
+    ConformanceReport,
+    HarnessClient,
+    HarnessFeed,
+    HarnessResult,
+    HarnessSecret,
+    ListingStateChange,
+    ReportWarning,
+)
 from tests.factories import (
     AdditionalServiceFactory,
     AssociatedServiceFactory,
@@ -29,7 +38,15 @@ INLINE_ONLY = {
     "pricetier",
     "suppliercontact",
     "integrationtype",
+    "harnesssecret",
+    "harnessfeed",
+    "reportwarning",
+    "capabilityconformance",
+    "epicconformance",
+    "standardconformance",
 }
+# Audit records and harness evidence can be read, never added by hand.
+READ_ONLY = {ListingStateChange, ConformanceReport, HarnessResult}
 
 
 @pytest.fixture
@@ -46,6 +63,17 @@ def populated():
     AdditionalServiceFactory()
     AssociatedServiceFactory()
     SupplierContactFactory()
+    client = HarnessClient.objects.create(name="Test harness")
+    HarnessSecret.objects.create(client=client)
+    HarnessFeed.objects.create(client=client, url="https://harness.example.com/feed.json")
+    epic = SolutionEpicFactory().epic
+    solution = SolutionEpicFactory(epic=epic).solution
+    report = record_imported_results(
+        "admin-test-run",
+        [ImportedCase(solution.catalogue_id, epic.code, "passed", solution.created_at)],
+        harness_name="Test harness",
+    )
+    ReportWarning.objects.create(report=report, code="unknown_solution", message="Unknown solution id 1.")
 
 
 def test_every_model_of_ours_is_in_the_admin_or_inline():
@@ -67,8 +95,7 @@ def test_every_admin_page_opens_for_a_superuser(client, superuser, populated):
         changelist = client.get(reverse("admin:{}_{}_changelist".format(*info)))
         assert changelist.status_code == 200, model
         add = client.get(reverse("admin:{}_{}_add".format(*info)))
-        # Audit records can be read, never added by hand.
-        assert add.status_code == (403 if model is ListingStateChange else 200), model
+        assert add.status_code == (403 if model in READ_ONLY else 200), model
         obj = model.objects.first()
         if obj is not None:
             change = client.get(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
