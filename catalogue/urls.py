@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import evidence_views, views
 
 app_name = "catalogue"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     re_path(
         r"^solutions/(?P<catalogue_id>[0-9]{5,6}-[0-9]{3})/$", views.solution_detail, name="solution-detail"
     ),
+    path("conformance/reports/<int:pk>/", evidence_views.report_detail, name="report-detail"),
 ]

@@ -51,6 +51,12 @@ def actions_for(solution: Solution) -> list[tuple[str, str]]:
     ]
 
 
+# ?filter=lost-accreditation: solutions that were accredited and are not any more (a solution never
+# accredited has no accreditation_changed_at), the latest loss first.
+LOST_ACCREDITATION = "lost-accreditation"
+LOST_ACCREDITATION_FILTER = {"is_accredited": False, "accreditation_changed_at__isnull": False}
+
+
 class ModeratorOnlyMixin:
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not services.can_moderate(request.user):
@@ -72,7 +78,13 @@ class ListingQueueView(ModeratorOnlyMixin, WagtailAdminTemplateMixin, TemplateVi
             .annotate(last_change=Subquery(latest.values("created_at")[:1]))
             .order_by("-updated_at", "name")
         )
-        if state in PublicationState.values:
+        lost_accreditation = self.request.GET.get("filter") == LOST_ACCREDITATION
+        if lost_accreditation:
+            state = ""
+            solutions = solutions.filter(**LOST_ACCREDITATION_FILTER).order_by(
+                "-accreditation_changed_at", "name"
+            )
+        elif state in PublicationState.values:
             solutions = solutions.filter(publication_state=state)
         counts = dict(
             Solution.objects.values_list("publication_state")
@@ -86,6 +98,8 @@ class ListingQueueView(ModeratorOnlyMixin, WagtailAdminTemplateMixin, TemplateVi
             solutions=shown,
             state=state,
             states=[(value, label, counts.get(value, 0)) for value, label in PublicationState.choices],
+            lost_accreditation=lost_accreditation,
+            lost_accreditation_count=Solution.objects.filter(**LOST_ACCREDITATION_FILTER).count(),
         )
         return context
 

@@ -298,7 +298,7 @@ def record_imported_results(
         content_type="application/json",
         body_gzip=ConformanceReport.compress(body),
         harness_name=harness_name,
-        executed_at=max((c.executed_at for c in cases), default=None),
+        executed_at=min((c.executed_at for c in cases), default=None),  # as a harness report's time
         is_demo=is_demo,
     )
     solution_ids = store_results(report, cases, report.executed_at or timezone.now())

@@ -184,10 +184,11 @@ def recompute(
 
 
 def solutions_with_old_results(now: datetime.datetime | None = None) -> list[int]:
-    """Solutions holding a passed result older than the validity period: the daily lapse check
-    recomputes only these (a recompute that finds nothing new changes and announces nothing)."""
+    """Solutions holding a result older than the validity period (passed or failed: a lapsed failure
+    turns "not met" into "not tested"): the daily lapse check recomputes only these, and a recompute
+    that finds nothing new changes and announces nothing."""
     cutoff = validity_cutoff(now)
-    old = {"tested_at__lt": cutoff, "outcome": Outcome.PASSED}
+    old = {"tested_at__lt": cutoff}
     return sorted(
         set(EpicConformance.objects.filter(**old).values_list("solution_id", flat=True))
         | set(StandardConformance.objects.filter(**old).values_list("solution_id", flat=True))

@@ -127,6 +127,10 @@ class ConformanceReport(models.Model):
         constraints = [
             # A run is reported once per client; the same body again is a duplicate, not a new report.
             models.UniqueConstraint(fields=["client", "run_id"], name="unique_report_run_per_client"),
+            # Imported reports have no client, and NULLs are never equal in a unique constraint.
+            models.UniqueConstraint(
+                fields=["run_id"], condition=models.Q(client__isnull=True), name="unique_imported_run"
+            ),
         ]
 
     def __str__(self) -> str:
