@@ -3,10 +3,11 @@ results it rests on, the standards, and the pass rate of its results report by r
 
 `conformance_view(solution)` builds it all in five queries whatever the number of capabilities, epics,
 standards or reports (see `_load`), so a page that shows it never costs a query per epic. The states
-follow the rules of catalogue/conformance/status.py, applied through its own functions (`epic_state`, `capability_state`,
-`standard_state`) at the time of the request, so a result that has lapsed shows as lapsed at once
-rather than after the daily recompute. It reads the solution's claimed capabilities,
-epics and standards from the prefetches of `Solution.objects.with_facts()` when they are there.
+follow the rules of catalogue/conformance/status.py, applied through its own functions
+(`epic_state`, `capability_state`, `standard_state`) at the time of the request, so a result that has
+lapsed shows as lapsed at once rather than after the daily recompute. It reads the solution's claimed
+capabilities, epics and standards from the prefetches of `Solution.objects.with_facts()` when they
+are there.
 """
 
 from __future__ import annotations
