@@ -181,7 +181,9 @@ class RequirementBlock(blocks.StructBlock):
         label = "Requirement"
 
 
-class AdditionalServiceBlock(blocks.StructBlock):
+class ServiceBlock(blocks.StructBlock):
+    """What every service a supplier lists has: its catalogue id once published, words and prices."""
+
     catalogue_id = blocks.CharBlock(
         required=False,
         max_length=16,
@@ -193,26 +195,18 @@ class AdditionalServiceBlock(blocks.StructBlock):
     description = blocks.TextBlock(required=False, max_length=3000)
     prices = blocks.ListBlock(PriceBlock(), min_num=1, label="List prices")
 
+
+class AdditionalServiceBlock(ServiceBlock):
     class Meta:
         icon = "plus"
         label = "Additional service"
 
 
-class AssociatedServiceBlock(blocks.StructBlock):
-    catalogue_id = blocks.CharBlock(
-        required=False,
-        max_length=16,
-        label="Service id",
-        help_text="Given by the catalogue when first published; leave empty for a new service.",
-    )
-    name = blocks.CharBlock(max_length=255)
-    summary = blocks.TextBlock(required=False, max_length=350)
-    description = blocks.TextBlock(required=False, max_length=3000)
+class AssociatedServiceBlock(ServiceBlock):
     order_guidance = blocks.TextBlock(required=False)
     practice_reorganisation = blocks.ChoiceBlock(
         choices=PracticeReorganisation.choices, required=False, default=PracticeReorganisation.NONE
     )
-    prices = blocks.ListBlock(PriceBlock(), min_num=1, label="List prices")
 
     class Meta:
         icon = "calendar"
