@@ -207,6 +207,15 @@ CONFORMANCE_FEED_TIMEOUT = float(env("CONFORMANCE_FEED_TIMEOUT", "10"))
 # The demo harness client's secret is in the README: only the demo and tests may accept it.
 CONFORMANCE_ACCEPT_DEMO_CLIENTS = env_bool("CONFORMANCE_ACCEPT_DEMO_CLIENTS", False)
 
+# --- Cache ----------------------------------------------------------------------------------------
+# Shared by the web processes and the workers (search's reindex debounce relies on it), so Redis
+# whenever tasks run on workers; the process's own memory when they run in-process.
+CACHE_URL = env("CACHE_URL", "" if CELERY_TASK_ALWAYS_EAGER else CELERY_BROKER_URL)
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # --- Search ---------------------------------------------------------------------------------
 # SEARCH_BACKEND: "database" (PostgreSQL full-text, or SQLite FTS5) or "elasticsearch".
 SEARCH_BACKEND = env("SEARCH_BACKEND", "database")

@@ -1,0 +1,232 @@
+"""Search in the database: PostgreSQL full-text search, or SQLite FTS5 in the embedded default.
+
+One round trip for the page of results and the total, one for every facet's counts (the shared
+README's lesson: count facets from one candidate set). The candidate set is the listings that match
+the text and the price filter, each with a true/false column per facet filter; a listing is a result
+when every column is true, and a facet's counts use every column but its own (disjunctive facets).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection
+
+from ..query import FACETS, FacetValue, Hit, SearchQuery
+
+MARK_START, MARK_END = "\u27e6", "\u27e7"  # sentinels for highlights, never in listing text
+
+
+def marked(snippet: str) -> str:
+    """A snippet as safe HTML: the text escaped, the matched words in <mark>."""
+    escaped = html.escape(snippet or "")
+    return escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+
+
+@dataclass
+class TextMatch:
+    """How a dialect matches words: a join, a condition and a rank (higher is better), each with the
+    parameters it takes."""
+
+    condition: str = "1=1"
+    condition_params: list = field(default_factory=list)
+    rank: str = "0"
+    rank_params: list = field(default_factory=list)
+    join: str = ""
+
+
+class DatabaseBackend:
+    name = "database"
+
+    # --- dialect hooks --------------------------------------------------------------------------
+    def text_match(self, words: list[str]) -> TextMatch:
+        raise NotImplementedError
+
+    def snippets(self, ids: list[int], words: list[str]) -> dict[int, str]:
+        raise NotImplementedError
+
+    nulls_last = "NULLS LAST"
+
+    # --- the query ---------------------------------------------------------------------------
+    def _candidates(self, query: SearchQuery, words: list[str]) -> tuple[str, list, list[str]]:
+        """The candidate CTE's SQL, its params, and the facet filters it has a column for."""
+        text = self.text_match(words) if words else TextMatch()
+        columns, column_params, flagged = [], [], []
+        for facet, mode in FACETS.items():
+            values = query.selected(facet)
+            if not values:
+                continue
+            marks = ", ".join(["%s"] * len(values))
+            having = " GROUP BY document_id HAVING COUNT(DISTINCT value) = %s" if mode == "all" else ""
+            columns.append(
+                f"d.solution_id IN (SELECT document_id FROM search_listingfacetvalue "
+                f"WHERE facet = %s AND value IN ({marks}){having}) AS f_{facet}"
+            )
+            column_params += [facet, *values] + ([len(set(values))] if mode == "all" else [])
+            flagged.append(facet)
+        price, price_params = "NULL", []
+        where, where_params = text.condition, list(text.condition_params)
+        if query.list_size:
+            segment = (
+                "FROM search_listingpricesegment s WHERE s.document_id = d.solution_id "
+                "AND s.lower <= %s AND (s.upper IS NULL OR s.upper >= %s)"
+            )
+            price = f"(SELECT s.slope * %s + s.intercept {segment})"
+            price_params = [query.list_size, query.list_size, query.list_size]
+            if query.max_price is not None:
+                where += f" AND EXISTS (SELECT 1 {segment} AND s.slope * %s + s.intercept <= %s)"
+                where_params += [query.list_size, query.list_size, query.list_size, query.max_price]
+        select = ", ".join(
+            [
+                "d.solution_id AS id",
+                f"{text.rank} AS rank",
+                f"{price} AS price",
+                "d.name_sort AS name_sort",
+                "d.published_at AS published_at",
+                *columns,
+            ]
+        )
+        sql = f"WITH cand AS (SELECT {select} FROM search_listingdocument d {text.join} WHERE {where})"
+        # Parameters in the order their placeholders appear: select (rank, price, columns), then where.
+        return sql, [*text.rank_params, *price_params, *column_params, *where_params], flagged
+
+    def order_by(self, query: SearchQuery, has_text: bool) -> str:
+        if query.sort == "name":
+            return "name_sort ASC, id ASC"
+        if query.sort == "-name":
+            return "name_sort DESC, id ASC"
+        if query.sort == "-published":
+            return f"published_at DESC {self.nulls_last}, name_sort ASC, id ASC"
+        if query.sort == "price":
+            return f"price ASC {self.nulls_last}, name_sort ASC, id ASC"
+        return ("rank DESC, " if has_text else "") + "name_sort ASC, id ASC"
+
+    def search(
+        self, query: SearchQuery, words: list[str]
+    ) -> tuple[int, list[Hit], dict[str, list[FacetValue]]]:
+        cte, params, flagged = self._candidates(query, words)
+        all_flags = " AND ".join(f"f_{facet}" for facet in flagged) or "1=1"
+        page_sql = (
+            f"{cte} SELECT id, rank, price, COUNT(*) OVER () FROM cand WHERE {all_flags} "
+            f"ORDER BY {self.order_by(query, bool(words))} LIMIT %s OFFSET %s"
+        )
+        facet_conditions = (
+            " AND ".join(f"(fv.facet = '{facet}' OR c.f_{facet})" for facet in flagged) or "1=1"
+        )
+        facet_sql = (
+            f"{cte} SELECT fv.facet, fv.value, COUNT(*) FROM cand c "
+            f"JOIN search_listingfacetvalue fv ON fv.document_id = c.id "
+            f"WHERE {facet_conditions} GROUP BY fv.facet, fv.value"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(page_sql, [*params, query.page_size, query.offset])
+            rows = cursor.fetchall()
+            cursor.execute(facet_sql, params)
+            counts = cursor.fetchall()
+        total = rows[0][3] if rows else self._count(cte, params, all_flags)
+        hits = [
+            Hit(
+                solution_id=row[0],
+                score=float(row[1] or 0),
+                price=None if row[2] is None else Decimal(str(row[2])),
+            )
+            for row in rows
+        ]
+        if words and hits:
+            snippets = self.snippets([hit.solution_id for hit in hits], words)
+            for hit in hits:
+                hit.snippet = marked(snippets.get(hit.solution_id, ""))
+        facets: dict[str, list[FacetValue]] = {facet: [] for facet in FACETS}
+        for facet, value, count in counts:
+            if facet in facets:
+                facets[facet].append(FacetValue(value, count, value in query.selected(facet)))
+        for facet, values in facets.items():
+            # A selected value with no matches still shows (with 0), so it can be unselected.
+            present = {v.value for v in values}
+            values.extend(FacetValue(v, 0, True) for v in query.selected(facet) if v not in present)
+        return total, hits, facets
+
+    def rebuild(self, progress=None) -> int:
+        """Every public listing into the read model, replacing it in one transaction: until it
+        commits, searches see the previous index, so there is never a moment without one."""
+        from django.db import transaction
+
+        from .. import documents
+        from ..models import ListingDocument, SearchTerm
+
+        ids = list(documents.searchable().order_by("pk").values_list("pk", flat=True))
+        with transaction.atomic():
+            ListingDocument.objects.all().delete()
+            SearchTerm.objects.all().delete()
+            batch: list = []
+            for number, item in enumerate(documents.iter_built(ids), start=1):
+                batch.append(item)
+                if len(batch) == documents.BATCH_SIZE:
+                    documents.store(batch)
+                    batch = []
+                if progress:
+                    progress(number, len(ids))
+            documents.store(batch)
+        return len(ids)
+
+    def _count(self, cte: str, params: list, all_flags: str) -> int:
+        # Only reached when the page is empty: past the last page, or no results at all.
+        with connection.cursor() as cursor:
+            cursor.execute(f"{cte} SELECT COUNT(*) FROM cand WHERE {all_flags}", params)
+            return cursor.fetchone()[0]
+
+
+class PostgresBackend(DatabaseBackend):
+    """tsvector search: the stored, weighted, GIN-indexed `search_vector` (see the migrations)."""
+
+    def text_match(self, words):
+        tsquery = "to_tsquery('english', %s)"
+        expression = " & ".join(words)
+        return TextMatch(
+            condition=f"d.search_vector @@ {tsquery}",
+            condition_params=[expression],
+            rank=f"ts_rank_cd(d.search_vector, {tsquery})",
+            rank_params=[expression],
+        )
+
+    def snippets(self, ids, words):
+        options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, MaxFragments=1"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT solution_id, ts_headline('english', summary || ' ' || description, "
+                "to_tsquery('english', %s), %s) FROM search_listingdocument WHERE solution_id = ANY(%s)",
+                [" & ".join(words), options, ids],
+            )
+            return dict(cursor.fetchall())
+
+
+class SQLiteBackend(DatabaseBackend):
+    """FTS5 search: the `search_listing_fts` table kept in step by triggers (see the migrations).
+    bm25 is lower for better matches, so the rank is its negative."""
+
+    # name, supplier, capabilities, summary, features, epics, description
+    WEIGHTS = "10.0, 4.0, 4.0, 2.0, 2.0, 2.0, 1.0"
+
+    @staticmethod
+    def match(words: list[str]) -> str:
+        return " AND ".join(f'"{word}"' for word in words)
+
+    def text_match(self, words):
+        return TextMatch(
+            join="JOIN search_listing_fts ON search_listing_fts.rowid = d.solution_id",
+            condition="search_listing_fts MATCH %s",
+            condition_params=[self.match(words)],
+            rank=f"-bm25(search_listing_fts, {self.WEIGHTS})",
+        )
+
+    def snippets(self, ids, words):
+        marks = ", ".join(["%s"] * len(ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, snippet(search_listing_fts, -1, %s, %s, '…', 24) FROM search_listing_fts "
+                f"WHERE search_listing_fts MATCH %s AND rowid IN ({marks})",
+                [MARK_START, MARK_END, self.match(words), *ids],
+            )
+            return dict(cursor.fetchall())

@@ -1,0 +1,90 @@
+"""The search read model: one denormalised row per public listing, its facet values, its cost as a
+function of list size, and the lexicon of indexed words (for correcting typos).
+
+Built from the catalogue by search/documents.py and kept current by Celery tasks that the catalogue's
+events trigger (search/signal_handlers.py). The text index itself is the database's: a generated,
+weighted, GIN-indexed `search_vector` column on PostgreSQL, an FTS5 table on SQLite (both made by this
+app's migrations), or an Elasticsearch index (search/backends/elasticsearch.py).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from catalogue.models import Solution
+
+
+class ListingDocument(models.Model):
+    """A public listing as search sees it. Only published and in-remediation listings are here."""
+
+    solution = models.OneToOneField(
+        Solution, primary_key=True, on_delete=models.CASCADE, related_name="search_document"
+    )
+    catalogue_id = models.CharField(max_length=12)
+    name = models.CharField(max_length=255)
+    name_sort = models.CharField(max_length=255, db_index=True)
+    supplier_name = models.CharField(max_length=255)
+    supplier_code = models.CharField(max_length=10)
+    # Text, by weight: name (A); supplier and capability names (B); summary, features and epic names
+    # (C); description (D).
+    capability_text = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    feature_text = models.TextField(blank=True)
+    epic_text = models.TextField(blank=True)
+    description = models.TextField(blank=True)
+    published_at = models.DateTimeField(null=True, db_index=True)
+    is_accredited = models.BooleanField(default=False)
+    is_foundation = models.BooleanField(default=False)
+    in_remediation = models.BooleanField(default=False)
+    source_hash = models.CharField(max_length=64, help_text="Hash of what the row was built from.")
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name_sort", "solution_id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ListingFacetValue(models.Model):
+    """One value of one facet of a listing, such as capability C43 or hosting public_cloud."""
+
+    document = models.ForeignKey(ListingDocument, on_delete=models.CASCADE, related_name="facet_values")
+    facet = models.CharField(max_length=20)
+    value = models.CharField(max_length=40)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["facet", "value", "document"]),
+            models.Index(fields=["document", "facet"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facet}={self.value}"
+
+
+class ListingPriceSegment(models.Model):
+    """Over list sizes `lower` to `upper`, a practice's first-year cost is slope x list size + intercept
+    (search/price_index.py): the price filter and sort work for any list size, exactly, in SQL."""
+
+    document = models.ForeignKey(ListingDocument, on_delete=models.CASCADE, related_name="price_segments")
+    lower = models.PositiveIntegerField()
+    upper = models.PositiveIntegerField(null=True)
+    slope = models.DecimalField(max_digits=18, decimal_places=4)
+    intercept = models.DecimalField(max_digits=20, decimal_places=4)
+
+    class Meta:
+        indexes = [models.Index(fields=["document", "lower"])]
+
+    def __str__(self) -> str:
+        return f"{self.lower}-{self.upper}: {self.slope}*n + {self.intercept}"
+
+
+class SearchTerm(models.Model):
+    """A word that occurs in the index, for correcting a misspelt query word to the nearest one."""
+
+    term = models.CharField(max_length=60, unique=True)
+    frequency = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.term
