@@ -76,7 +76,7 @@ class DatabaseBackend:
             price = f"(SELECT s.slope * %s + s.intercept {segment})"
             price_params = [query.list_size, query.list_size, query.list_size]
             if query.max_price is not None:
-                where += f" AND EXISTS (SELECT 1 {segment} AND s.slope * %s + s.intercept <= %s)"
+                where += f" AND EXISTS (SELECT 1 {segment} AND s.slope * %s + s.intercept <= CAST(%s AS NUMERIC))"
                 where_params += [query.list_size, query.list_size, query.list_size, query.max_price]
         select = ", ".join(
             [
