@@ -49,7 +49,7 @@ def build_listing(supplier, *, epics: int = 1, prices: int = 1, **solution_field
     capability = CapabilityFactory(ref="C1", name="Appointments Management – GP", is_foundation=True)
     solution = SolutionFactory(
         supplier=supplier,
-        name="Clinic Connect",
+        name=solution_fields.pop("name", "Clinic Connect"),
         frameworks=[FrameworkFactory(code="NHSDGP001", name="GP IT Futures")],
         capabilities=[capability],
         sla_type="type_1",
