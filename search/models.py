@@ -10,6 +10,7 @@ app's migrations), or an Elasticsearch index (search/backends/elasticsearch.py).
 from __future__ import annotations
 
 from django.db import models
+from wagtail.search import index
 
 from catalogue.models import Solution
 
@@ -88,3 +89,26 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class WagtailIndexedListing(index.Indexed, ListingDocument):
+    """The same documents through Wagtail's built-in search, for bench/search.py's comparison only:
+    the service never searches this way. A proxy, so saving or deleting documents does not touch
+    Wagtail's index; `manage.py update_index` fills it when the benchmark asks."""
+
+    search_fields = [
+        index.SearchField("name", boost=10),
+        index.SearchField("supplier_name", boost=4),
+        index.SearchField("capability_text", boost=4),
+        index.SearchField("summary", boost=2),
+        index.SearchField("feature_text"),
+        index.SearchField("epic_text"),
+        index.SearchField("description"),
+        index.FilterField("is_accredited"),
+        index.FilterField("is_foundation"),
+        index.FilterField("supplier_code"),
+        index.FilterField("in_remediation"),
+    ]
+
+    class Meta:
+        proxy = True

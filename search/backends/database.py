@@ -76,7 +76,8 @@ class DatabaseBackend:
             price = f"(SELECT s.slope * %s + s.intercept {segment})"
             price_params = [query.list_size, query.list_size, query.list_size]
             if query.max_price is not None:
-                where += f" AND EXISTS (SELECT 1 {segment} AND s.slope * %s + s.intercept <= CAST(%s AS NUMERIC))"
+                cap = "s.slope * %s + s.intercept <= CAST(%s AS NUMERIC)"  # cast: SQLite binds text
+                where += f" AND EXISTS (SELECT 1 {segment} AND {cap})"
                 where_params += [query.list_size, query.list_size, query.list_size, query.max_price]
         select = ", ".join(
             [
