@@ -35,6 +35,9 @@ class TextMatch:
     rank: str = "0"
     rank_params: list = field(default_factory=list)
     join: str = ""
+    # Rank only the results, not every text match: the page query joins the document back (`d`)
+    # and computes the rank there. Needs a rank expression that works outside the match's query.
+    rank_at_page: bool = False
 
 
 class DatabaseBackend:
@@ -82,47 +85,57 @@ class DatabaseBackend:
         select = ", ".join(
             [
                 "d.solution_id AS id",
-                f"{text.rank} AS rank",
+                f"{'0' if text.rank_at_page else text.rank} AS rank",
                 f"{price} AS price",
                 "d.name_sort AS name_sort",
                 "d.published_at AS published_at",
                 *columns,
             ]
         )
-        sql = f"WITH cand AS (SELECT {select} FROM search_listingdocument d {text.join} WHERE {where})"
+        # MATERIALIZED: computed once per statement, however often the statement refers to it.
+        source = f"search_listingdocument d {text.join}"
+        sql = f"WITH cand AS MATERIALIZED (SELECT {select} FROM {source} WHERE {where})"
         # Parameters in the order their placeholders appear: select (rank, price, columns), then where.
-        return sql, [*text.rank_params, *price_params, *column_params, *where_params], flagged
+        rank_params = [] if text.rank_at_page else text.rank_params
+        return sql, [*rank_params, *price_params, *column_params, *where_params], flagged
 
     def order_by(self, query: SearchQuery, has_text: bool) -> str:
         if query.sort == "name":
-            return "name_sort ASC, id ASC"
+            return "c.name_sort ASC, c.id ASC"
         if query.sort == "-name":
-            return "name_sort DESC, id ASC"
+            return "c.name_sort DESC, c.id ASC"
         if query.sort == "-published":
-            return f"published_at DESC {self.nulls_last}, name_sort ASC, id ASC"
+            return f"c.published_at DESC {self.nulls_last}, c.name_sort ASC, c.id ASC"
         if query.sort == "price":
-            return f"price ASC {self.nulls_last}, name_sort ASC, id ASC"
-        return ("rank DESC, " if has_text else "") + "name_sort ASC, id ASC"
+            return f"c.price ASC {self.nulls_last}, c.name_sort ASC, c.id ASC"
+        return ("rank DESC, " if has_text else "") + "c.name_sort ASC, c.id ASC"
 
     def search(
         self, query: SearchQuery, words: list[str]
     ) -> tuple[int, list[Hit], dict[str, list[FacetValue]]]:
         cte, params, flagged = self._candidates(query, words)
-        all_flags = " AND ".join(f"f_{facet}" for facet in flagged) or "1=1"
+        text = self.text_match(words) if words else TextMatch()
+        all_flags = " AND ".join(f"c.f_{facet}" for facet in flagged) or "1=1"
+        rank, rank_params, page_join = "c.rank", [], ""
+        if text.rank_at_page and words:
+            rank, rank_params = text.rank, text.rank_params
+            page_join = "JOIN search_listingdocument d ON d.solution_id = c.id"
         page_sql = (
-            f"{cte} SELECT id, rank, price, COUNT(*) OVER () FROM cand WHERE {all_flags} "
-            f"ORDER BY {self.order_by(query, bool(words))} LIMIT %s OFFSET %s"
+            f"{cte} SELECT c.id, {rank} AS rank, c.price, COUNT(*) OVER () FROM cand c {page_join} "
+            f"WHERE {all_flags} ORDER BY {self.order_by(query, bool(words))} LIMIT %s OFFSET %s"
         )
+        # A listing failing two or more filters counts in no facet: leave it out before the join.
+        failures = " + ".join(f"CASE WHEN c.f_{facet} THEN 0 ELSE 1 END" for facet in flagged) or "0"
         facet_conditions = (
             " AND ".join(f"(fv.facet = '{facet}' OR c.f_{facet})" for facet in flagged) or "1=1"
         )
         facet_sql = (
             f"{cte} SELECT fv.facet, fv.value, COUNT(*) FROM cand c "
             f"JOIN search_listingfacetvalue fv ON fv.document_id = c.id "
-            f"WHERE {facet_conditions} GROUP BY fv.facet, fv.value"
+            f"WHERE {failures} <= 1 AND {facet_conditions} GROUP BY fv.facet, fv.value"
         )
         with connection.cursor() as cursor:
-            cursor.execute(page_sql, [*params, query.page_size, query.offset])
+            cursor.execute(page_sql, [*params, *rank_params, query.page_size, query.offset])
             rows = cursor.fetchall()
             cursor.execute(facet_sql, params)
             counts = cursor.fetchall()
@@ -155,27 +168,44 @@ class DatabaseBackend:
         from django.db import transaction
 
         from .. import documents
-        from ..models import ListingDocument, SearchTerm
 
         ids = list(documents.searchable().order_by("pk").values_list("pk", flat=True))
         with transaction.atomic():
-            ListingDocument.objects.all().delete()
-            SearchTerm.objects.all().delete()
+            documents.empty_read_model()
             batch: list = []
             for number, item in enumerate(documents.iter_built(ids), start=1):
                 batch.append(item)
                 if len(batch) == documents.BATCH_SIZE:
-                    documents.store(batch)
+                    documents.store(batch, replace=False)
                     batch = []
                 if progress:
                     progress(number, len(ids))
-            documents.store(batch)
+            documents.store(batch, replace=False)
+        self.tidy()
         return len(ids)
+
+    def tidy(self) -> None:
+        """After replacing every row: refresh the planner's statistics, and on PostgreSQL clear the
+        dead rows the old index left (outside any transaction, as VACUUM must be)."""
+        from django.db import connection
+
+        tables = (
+            "search_listingdocument",
+            "search_listingfacetvalue",
+            "search_listingpricesegment",
+            "search_searchterm",
+        )
+        with connection.cursor() as cursor:
+            for table in tables:
+                if connection.vendor == "postgresql" and not connection.in_atomic_block:
+                    cursor.execute(f"VACUUM ANALYZE {table}")
+                else:
+                    cursor.execute(f"ANALYZE {table}")
 
     def _count(self, cte: str, params: list, all_flags: str) -> int:
         # Only reached when the page is empty: past the last page, or no results at all.
         with connection.cursor() as cursor:
-            cursor.execute(f"{cte} SELECT COUNT(*) FROM cand WHERE {all_flags}", params)
+            cursor.execute(f"{cte} SELECT COUNT(*) FROM cand c WHERE {all_flags}", params)
             return cursor.fetchone()[0]
 
 
@@ -190,6 +220,7 @@ class PostgresBackend(DatabaseBackend):
             condition_params=[expression],
             rank=f"ts_rank_cd(d.search_vector, {tsquery})",
             rank_params=[expression],
+            rank_at_page=True,
         )
 
     def snippets(self, ids, words):
