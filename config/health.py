@@ -3,6 +3,10 @@
 200 when every part is up, 503 naming what is down. Each check has a short timeout so a dead broker
 cannot hang the load balancer's probe. "in-process" means the part runs inside this process (the
 embedded default) and so is up whenever this answer is.
+
+A part can also be "degraded": not itself working, but covered. Search is degraded when Elasticsearch
+cannot answer (unreachable, or its index is missing) while the database, which searches answer from
+instead (search.service), can: the answer stays 200 and names it under "degraded".
 """
 
 from __future__ import annotations
@@ -38,11 +42,29 @@ def check_broker() -> dict:
 def check_search() -> dict:
     if settings.SEARCH_BACKEND == "database":
         return {"status": "up", "backend": "database"}
-    from elasticsearch import Elasticsearch
+    from search.backends.elasticsearch import ElasticsearchBackend, client_from_settings
 
-    client = Elasticsearch(settings.ELASTICSEARCH_URL, request_timeout=settings.HEALTH_CHECK_TIMEOUT)
-    info = client.info()
-    return {"status": "up", "backend": "elasticsearch", "version": info["version"]["number"]}
+    backend = ElasticsearchBackend(client_from_settings(timeout=settings.HEALTH_CHECK_TIMEOUT, max_retries=0))
+    try:
+        version = backend.client.info()["version"]["number"]
+        if not backend.client.indices.exists_alias(name=backend.alias):
+            raise LookupError(f"no index {backend.alias!r}: run manage.py search_index --rebuild")
+    except Exception as exc:
+        check_search_fallback()  # if the database cannot answer either, search is down
+        return {
+            "status": "degraded",
+            "backend": "elasticsearch",
+            "fallback": "database",
+            "error": f"{type(exc).__name__}: {exc}"[:300],
+        }
+    return {"status": "up", "backend": "elasticsearch", "version": version}
+
+
+def check_search_fallback() -> None:
+    """The database read model that searches fall back to answers."""
+    from search.models import ListingDocument
+
+    ListingDocument.objects.exists()
 
 
 CHECKS: dict[str, Callable[[], dict]] = {
@@ -69,6 +91,8 @@ def run_checks() -> dict[str, dict]:
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
     checks = run_checks()
-    down = sorted(name for name, result in checks.items() if result["status"] != "up")
-    body = {"status": "down" if down else "up", "down": down, "checks": checks}
+    down = sorted(name for name, result in checks.items() if result["status"] == "down")
+    degraded = sorted(name for name, result in checks.items() if result["status"] == "degraded")
+    status = "down" if down else "degraded" if degraded else "up"
+    body = {"status": status, "down": down, "degraded": degraded, "checks": checks}
     return JsonResponse(body, status=503 if down else 200)

@@ -20,7 +20,7 @@ def test_all_up_with_the_real_redis_broker(client, settings):
     response = client.get("/health/")
     assert response.status_code == 200
     body = response.json()
-    assert body["status"] == "up" and body["down"] == []
+    assert body["status"] == "up" and body["down"] == [] and body["degraded"] == []
     assert body["checks"]["database"] == {
         **body["checks"]["database"],
         "status": "up",
@@ -49,10 +49,30 @@ def test_broker_down_gives_503_naming_the_broker(client, settings):
     assert body["checks"]["database"]["status"] == "up"
 
 
-def test_search_cluster_down_gives_503_naming_search(client, settings):
+def test_search_cluster_down_is_degraded_while_the_database_answers(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.SEARCH_BACKEND = "elasticsearch"
     settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{closed_port()}"
     settings.HEALTH_CHECK_TIMEOUT = 0.5
+    response = client.get("/health/")
+    assert response.status_code == 200  # searches still answer, from the database
+    body = response.json()
+    assert (body["status"], body["down"], body["degraded"]) == ("degraded", [], ["search"])
+    search = body["checks"]["search"]
+    assert (search["status"], search["fallback"]) == ("degraded", "database") and search["error"]
+
+
+def test_search_is_down_when_the_fallback_fails_too(client, settings, monkeypatch):
+    from config import health
+
+    def broken():
+        raise RuntimeError("database gone")
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.SEARCH_BACKEND = "elasticsearch"
+    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{closed_port()}"
+    settings.HEALTH_CHECK_TIMEOUT = 0.5
+    monkeypatch.setattr(health, "check_search_fallback", broken)
     response = client.get("/health/")
     assert response.status_code == 503
     assert response.json()["down"] == ["search"]

@@ -1,7 +1,8 @@
 """Every search scenario, run against each backend: the same matches, counts and orders everywhere.
 
-The Elasticsearch backend joins the `backend` parameter when it exists (see tests/search/conftest.py
-once it does); today the database backend on PostgreSQL answers them all.
+The `backend` fixture runs each one on the database backend (PostgreSQL here; SQLite through
+test_sqlite_parity.py) and on Elasticsearch (osmem-server, or a real cluster when ELASTICSEARCH_URL is
+set; see tests/search/conftest.py).
 """
 
 from decimal import Decimal
@@ -24,9 +25,18 @@ def ids():
     return build_search_catalogue()
 
 
-@pytest.fixture(params=["database"])
-def backend(request):
-    return database_backend()
+@pytest.fixture(params=["database", "elasticsearch"])
+def backend(request, ids):
+    """Each backend, holding the catalogue: the database's read model (built by `ids`), or an
+    Elasticsearch index (osmem-server, or the cluster at ELASTICSEARCH_URL) rebuilt from it."""
+    if request.param == "database":
+        return database_backend()
+    request.getfixturevalue("elasticsearch_settings")
+    from search.backends.elasticsearch import ElasticsearchBackend
+
+    elasticsearch = ElasticsearchBackend()
+    elasticsearch.rebuild()
+    return elasticsearch
 
 
 def run(backend, **kwargs):
