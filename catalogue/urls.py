@@ -5,7 +5,6 @@ from . import evidence_views, views
 app_name = "catalogue"
 
 urlpatterns = [
-    path("catalogue/", views.solution_list, name="solution-list"),
     # Only solution ids (10000-001): the CMS serves supplier and listing pages under /solutions/ too.
     re_path(
         r"^solutions/(?P<catalogue_id>[0-9]{5,6}-[0-9]{3})/$", views.solution_detail, name="solution-detail"

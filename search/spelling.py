@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from django.db.models import Q
 from django.db.models.functions import Length
 
 from .models import SearchTerm
@@ -42,25 +43,34 @@ def distance(a: str, b: str, limit: int) -> int:
 
 
 def correct(text: str) -> str:
-    """The text with unknown words replaced by their nearest indexed word; unchanged otherwise."""
+    """The text with unknown words replaced by their nearest indexed word; unchanged otherwise. Two
+    queries whatever the length of the text: one for the known words, one for every candidate."""
     tokens = words(text)
     if not tokens:
         return ""
     known = set(SearchTerm.objects.filter(term__in=tokens).values_list("term", flat=True))
+    unknown = {t for t in tokens if t not in known and len(t) >= MIN_LENGTH and not t.isdigit()}
+    limits = {token: 1 if len(token) <= 5 else 2 for token in unknown}
+    candidates: list[tuple[str, int]] = []
+    if unknown:
+        wanted = Q()
+        for token, limit in limits.items():
+            wanted |= Q(term__startswith=token[0], length__range=(len(token) - limit, len(token) + limit))
+        candidates = list(
+            SearchTerm.objects.annotate(length=Length("term")).filter(wanted).values_list("term", "frequency")
+        )
     corrected = []
     for token in tokens:
-        if token in known or len(token) < MIN_LENGTH or token.isdigit():
+        if token not in unknown:
             corrected.append(token)
             continue
-        limit = 1 if len(token) <= 5 else 2
-        candidates = (
-            SearchTerm.objects.filter(term__startswith=token[0])
-            .annotate(length=Length("term"))
-            .filter(length__range=(len(token) - limit, len(token) + limit))
-            .values_list("term", "frequency")
-        )
+        limit = limits[token]
         best = min(
-            ((distance(token, term, limit), -frequency, term) for term, frequency in candidates),
+            (
+                (distance(token, term, limit), -frequency, term)
+                for term, frequency in candidates
+                if term[0] == token[0] and abs(len(term) - len(token)) <= limit
+            ),
             default=None,
         )
         corrected.append(best[2] if best and best[0] <= limit else token)

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from catalogue.models import PublicationState
+from search.indexing import rebuild
 from tests.factories import CapabilityFactory, PriceFactory, SolutionFactory, UserFactory
 from tests.factories.accounts import DEFAULT_PASSWORD
 from tests.factories.listings import build_listing
@@ -133,8 +134,11 @@ def test_the_home_page_search_box_leads_to_the_catalogue(page, visit, home_page,
         supplier=supplier_a,
         name="Scan Docs",
         summary="Scans letters.",
+        description="Files letters in the record.",
+        features=["Scanning"],
         publication_state=PublicationState.PUBLISHED,
     )
+    rebuild()  # the search index (kept current by tasks on the catalogue's events, which factories skip)
 
     visit("/")
     page.get_by_label("Search the catalogue").fill("consult")

@@ -1,0 +1,138 @@
+"""The catalogue search page, /catalogue/: a search box, facets, price for a list size, sorts and
+pages of results, each a card linking to its listing.
+
+It works without JavaScript (a GET form: "Search" and "Apply filters" submit everything); with it,
+the search box suggests names as you type (search/static/search/typeahead.js). Bad parameters are
+answered with the form, an NHS error summary and status 400. A page costs a fixed number of queries
+however many results it has: the backend's (search/service.py), then one for the page's listings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.safestring import SafeString, mark_safe
+
+from catalogue.models import PublicationState, Solution
+
+from .filters import SORT_CHOICES, SearchFilterSet
+from .query import FACETS, FacetValue, Hit, SearchResults
+from .service import search
+
+TEMPLATE = "search/catalogue.html"
+PENNY = Decimal("0.01")
+# How many values of a facet show before "Show more" (selected values always show).
+FACET_VALUES_SHOWN = 8
+
+FACET_TITLES = {
+    "capability": ("Capabilities", "Solutions must meet every capability you choose."),
+    "epic": ("Epics", "Solutions must meet every epic you choose."),
+    "framework": ("Frameworks", ""),
+    "integration": ("Integrations", ""),
+    "integration_type": ("Integration types", ""),
+    "hosting": ("Hosting", ""),
+    "client": ("Application type", ""),
+    "supplier": ("Suppliers", ""),
+    "foundation": ("Foundation solution", "Meets every foundation capability."),
+    "accredited": ("Accreditation", "Every claim met by current test results."),
+}
+assert set(FACET_TITLES) == set(FACETS)
+
+# Where an error summary's link for each parameter goes: its input, or the filters for a parameter
+# that has none (a facet value or a page number that came in a link).
+ERROR_TARGETS = {"q": "catalogue-search", "list_size": "list-size", "max_price": "max-price", "sort": "sort"}
+
+
+@dataclass
+class Result:
+    """One result: the hit (score, snippet, price) and its listing."""
+
+    hit: Hit
+    solution: Solution
+
+    @property
+    def snippet(self) -> SafeString:
+        # Built by the backend: the listing's text escaped, only the <mark> tags added.
+        return mark_safe(self.hit.snippet)
+
+    @property
+    def price(self) -> Decimal | None:
+        """The first-year cost at the query's list size, to the penny."""
+        return None if self.hit.price is None else self.hit.price.quantize(PENNY)
+
+    @property
+    def in_remediation(self) -> bool:
+        return self.solution.publication_state == PublicationState.IN_REMEDIATION
+
+
+def results_for(hits: Sequence[Hit]) -> list[Result]:
+    """The public listings of a page of hits, in the hits' order, in one query. A hit whose listing is
+    no longer public (the index not yet updated) is left out."""
+    ids = [hit.solution_id for hit in hits]
+    if not ids:
+        return []
+    solutions = Solution.objects.published().select_related("supplier__organisation").in_bulk(ids)
+    return [Result(hit, solutions[hit.solution_id]) for hit in hits if hit.solution_id in solutions]
+
+
+@dataclass
+class FacetPanel:
+    """One facet's fieldset: its values with counts, the first few shown and the rest under
+    "Show more"."""
+
+    name: str
+    title: str
+    hint: str
+    shown: list[FacetValue]
+    more: list[FacetValue]
+
+    @property
+    def selected(self) -> bool:
+        return any(value.selected for value in self.shown + self.more)
+
+
+def facet_panels(results: SearchResults) -> list[FacetPanel]:
+    panels = []
+    for facet in FACETS:
+        values = results.facets.get(facet) or []
+        if not values:
+            continue
+        title, hint = FACET_TITLES[facet]
+        shown = [v for i, v in enumerate(values) if i < FACET_VALUES_SHOWN or v.selected]
+        more = [v for i, v in enumerate(values) if i >= FACET_VALUES_SHOWN and not v.selected]
+        panels.append(FacetPanel(facet, title, hint, shown, more))
+    return panels
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    """/catalogue/: search the public listings. No login needed."""
+    filterset = SearchFilterSet(request.GET, api=False)
+    context = {"form": filterset.form, "sorts": SORT_CHOICES}
+    if not filterset.is_valid():
+        context["errors"] = [
+            (ERROR_TARGETS.get(name, "filters"), message)
+            for name, messages in filterset.errors.items()
+            for message in messages
+        ]
+        return render(request, TEMPLATE, context, status=400)
+    query = filterset.search_query()
+    results = search(query)
+    paginator = Paginator(range(results.total), query.page_size)
+    past_the_end = bool(results.total) and query.page > paginator.num_pages
+    context.update(
+        query=query,
+        results=results,
+        page_results=results_for(results.hits),
+        facets=facet_panels(results),
+        # A Django Page (of the hits) for the pagination include.
+        page=Page(results.hits, query.page, paginator) if results.hits else None,
+        past_the_end=past_the_end,
+        last_page=paginator.num_pages,
+        filtered=bool(query.filters or query.max_price is not None),
+    )
+    return render(request, TEMPLATE, context)
