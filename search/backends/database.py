@@ -12,7 +12,7 @@ import html
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 
 from ..query import FACETS, FacetValue, Hit, SearchQuery
 
@@ -51,6 +51,12 @@ class DatabaseBackend:
         raise NotImplementedError
 
     nulls_last = "NULLS LAST"
+
+    def prepare(self, cursor, words: list[str]) -> None:
+        """Planner settings for the search statement (none by default)."""
+
+    def finish(self, cursor, words: list[str]) -> None:
+        """Undo `prepare`."""
 
     # --- the query ---------------------------------------------------------------------------
     def _candidates(self, query: SearchQuery, words: list[str]) -> tuple[str, list, list[str]]:
@@ -120,33 +126,38 @@ class DatabaseBackend:
         if text.rank_at_page and words:
             rank, rank_params = text.rank, text.rank_params
             page_join = "JOIN search_listingdocument d ON d.solution_id = c.id"
-        page_sql = (
-            f"{cte} SELECT c.id, {rank} AS rank, c.price, COUNT(*) OVER () FROM cand c {page_join} "
-            f"WHERE {all_flags} ORDER BY {self.order_by(query, bool(words))} LIMIT %s OFFSET %s"
-        )
         # A listing failing two or more filters counts in no facet: leave it out before the join.
         failures = " + ".join(f"CASE WHEN c.f_{facet} THEN 0 ELSE 1 END" for facet in flagged) or "0"
         facet_conditions = (
             " AND ".join(f"(fv.facet = '{facet}' OR c.f_{facet})" for facet in flagged) or "1=1"
         )
-        facet_sql = (
-            f"{cte} SELECT fv.facet, fv.value, COUNT(*) FROM cand c "
+        # One statement, so the candidates are found once: the page (numbered, to keep its order
+        # through the UNION), the total, and every facet's counts, as rows of one shape.
+        sql = (
+            f"{cte}, page AS (SELECT c.id, {rank} AS rank, c.price FROM cand c {page_join} "
+            f"WHERE {all_flags} ORDER BY {self.order_by(query, bool(words))} LIMIT %s OFFSET %s), "
+            f"numbered AS (SELECT id, rank, price, ROW_NUMBER() OVER () AS position FROM page) "
+            f"SELECT 'page', CAST(id AS TEXT), CAST(position AS TEXT), rank, price FROM numbered "
+            f"UNION ALL SELECT 'total', NULL, NULL, COUNT(*), NULL FROM cand c WHERE {all_flags} "
+            f"UNION ALL SELECT 'facet', fv.facet, fv.value, COUNT(*), NULL FROM cand c "
             f"JOIN search_listingfacetvalue fv ON fv.document_id = c.id "
             f"WHERE {failures} <= 1 AND {facet_conditions} GROUP BY fv.facet, fv.value"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(page_sql, [*params, *rank_params, query.page_size, query.offset])
+        with transaction.atomic(), connection.cursor() as cursor:
+            self.prepare(cursor, words)
+            cursor.execute(sql, [*params, *rank_params, query.page_size, query.offset])
             rows = cursor.fetchall()
-            cursor.execute(facet_sql, params)
-            counts = cursor.fetchall()
-        total = rows[0][3] if rows else self._count(cte, params, all_flags)
+            self.finish(cursor, words)
+        page = sorted((row for row in rows if row[0] == "page"), key=lambda row: int(row[2]))
+        total = next(int(row[3]) for row in rows if row[0] == "total")
+        counts = [(row[1], row[2], int(row[3])) for row in rows if row[0] == "facet"]
         hits = [
             Hit(
-                solution_id=row[0],
-                score=float(row[1] or 0),
-                price=None if row[2] is None else Decimal(str(row[2])),
+                solution_id=int(row[1]),
+                score=float(row[3] or 0),
+                price=None if row[4] is None else Decimal(str(row[4])),
             )
-            for row in rows
+            for row in page
         ]
         if words and hits:
             snippets = self.snippets([hit.solution_id for hit in hits], words)
@@ -202,15 +213,21 @@ class DatabaseBackend:
                 else:
                     cursor.execute(f"ANALYZE {table}")
 
-    def _count(self, cte: str, params: list, all_flags: str) -> int:
-        # Only reached when the page is empty: past the last page, or no results at all.
-        with connection.cursor() as cursor:
-            cursor.execute(f"{cte} SELECT COUNT(*) FROM cand c WHERE {all_flags}", params)
-            return cursor.fetchone()[0]
-
 
 class PostgresBackend(DatabaseBackend):
     """tsvector search: the stored, weighted, GIN-indexed `search_vector` (see the migrations)."""
+
+    def prepare(self, cursor) -> None:
+        # The planner prices `search_vector @@ query` as cheap and scans the table when many listings
+        # match, but each row's vector must then be read from TOAST: ten times slower, measured, than
+        # the GIN index's bitmap (bench/search.py). Only for a text search (without text, scanning is
+        # right), and only for this statement: `finish` puts it back.
+        if words:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+
+    def finish(self, cursor, words: list[str]) -> None:
+        if words:
+            cursor.execute("RESET enable_seqscan")
 
     def text_match(self, words):
         tsquery = "to_tsquery('english', %s)"
