@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # /catalogue/ (the search page) and /api/v1/search/, ahead of the catalogue API's /api/v1/ routes.
     path("", include("search.urls")),
+    path("", include("procurement.urls")),
     path("api/v1/", include("catalogue.api.urls")),
     path("", include("catalogue.urls")),
 ]

@@ -217,7 +217,7 @@ class DatabaseBackend:
 class PostgresBackend(DatabaseBackend):
     """tsvector search: the stored, weighted, GIN-indexed `search_vector` (see the migrations)."""
 
-    def prepare(self, cursor) -> None:
+    def prepare(self, cursor, words: list[str]) -> None:
         # The planner prices `search_vector @@ query` as cheap and scans the table when many listings
         # match, but each row's vector must then be read from TOAST: ten times slower, measured, than
         # the GIN index's bitmap (bench/search.py). Only for a text search (without text, scanning is
