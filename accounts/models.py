@@ -5,11 +5,14 @@ Every other app depends on this one and this one on none of them (docs/architect
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from .querysets import MembershipQuerySet, OrganisationQuerySet
 
@@ -211,3 +214,115 @@ class Membership(models.Model):
                         f"role {self.get_role_display().lower()}."
                     }
                 )
+
+
+# --- Account security: lockout, the security audit log, invitations -------------------------------------
+
+
+class AppendOnlyError(Exception):
+    """Raised on an attempt to edit or delete an audit record."""
+
+
+class SecurityEventKind(models.TextChoices):
+    LOGIN_FAILED = "login_failed", "Failed login"
+    ACCOUNT_LOCKED = "account_locked", "Account locked"
+    LOGIN_REFUSED_LOCKED = "login_refused_locked", "Login refused: account locked"
+    PASSWORD_RESET = "password_reset", "Password reset"
+    MEMBER_INVITED = "member_invited", "Member invited"
+    INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
+    MEMBER_REMOVED = "member_removed", "Member removed"
+
+
+class SecurityEventQuerySet(models.QuerySet):
+    # Bulk changes bypass save() and delete(), so they are refused here too.
+    def update(self, **kwargs):
+        raise AppendOnlyError("Security events are never edited.")
+
+    def delete(self):
+        raise AppendOnlyError("Security events are never deleted.")
+
+
+class SecurityEvent(models.Model):
+    """Append-only audit log of account security: failed logins, lockouts, resets and membership changes.
+
+    `email` is the account the event is about (kept even for addresses with no account, so an attack on
+    an unknown address is visible too); `actor` is who did it when that is someone else (an admin
+    removing a member); `ip_address` is where the request came from.
+    """
+
+    kind = models.CharField(max_length=30, choices=SecurityEventKind.choices, db_index=True)
+    email = models.EmailField(db_index=True)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="security_events"
+    )
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="security_events_caused"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="security_events"
+    )
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    detail = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = SecurityEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.email} ({self.created_at:%d %b %Y %H:%M})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Security events are never edited.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Security events are never deleted.")
+
+
+class LoginThrottle(models.Model):
+    """Failed logins in the current window for one email address, and how long it is locked for.
+
+    Keyed by the address typed, not by IP address, so spreading an attack over many addresses does not
+    help, and an address with no account behaves exactly like one with (nothing to learn from it).
+    """
+
+    email = models.EmailField(unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.email}: {self.failures} failure(s)"
+
+
+class Invitation(models.Model):
+    """An invitation to join an organisation with a role. Only a hash of the emailed token is stored, so
+    the link cannot be rebuilt from the database; it works once, until `expires_at`."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=30, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="invitations_sent"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations_accepted"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.organisation.name} as {self.get_role_display()}"
+
+    def is_usable(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.accepted_at is None and self.cancelled_at is None and self.expires_at > now
