@@ -138,6 +138,10 @@ class Organisation(models.Model):
     )
     list_size_date = models.DateField("list size as at", null=True, blank=True)
     is_active = models.BooleanField(default=True, help_text="False for closed or dormant organisations.")
+    # Kept from the ODS files so a closed practice still shows when it closed (orders name it afterwards).
+    closed_on = models.DateField(
+        "closed on", null=True, blank=True, help_text="Close date in ODS, if closed."
+    )
     postcode = models.CharField(max_length=10, blank=True)
     is_demo = models.BooleanField(default=False, help_text="Invented for the demo; not a real organisation.")
     created_at = models.DateTimeField(auto_now_add=True)
