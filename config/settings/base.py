@@ -199,6 +199,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalogue.tasks.recompute_lapsed_conformance",
         "schedule": 24 * 60 * 60,
     },
+    # Shortlist alerts: solutions that started matching a saved search since the last run.
+    "send-shortlist-alerts": {"task": "procurement.tasks.send_shortlist_alerts", "schedule": 60 * 60},
 }
 
 # --- Conformance (the standards test harness) --------------------------------------------------------
