@@ -31,9 +31,19 @@ def organisations_for(user: User) -> list[Organisation]:
     return sorted(organisations, key=lambda o: (o.org_type not in BUYER_ORGANISATION_TYPES, o.name))
 
 
+def _organisations_of_request(request: HttpRequest) -> list[Organisation]:
+    """`organisations_for(request.user)`, asked once per request: the header needs both the acting
+    organisation and the list, and every page has the header."""
+    cached = getattr(request, "_acting_organisations", None)
+    if cached is None or cached[0] != request.user.pk:
+        cached = (request.user.pk, organisations_for(request.user))
+        request._acting_organisations = cached
+    return cached[1]
+
+
 def acting_organisation(request: HttpRequest) -> Organisation | None:
     """The organisation chosen in this session if the user still belongs to it, else their first."""
-    organisations = organisations_for(request.user)
+    organisations = _organisations_of_request(request)
     chosen = request.session.get(SESSION_KEY)
     for organisation in organisations:
         if organisation.pk == chosen:
@@ -70,5 +80,5 @@ def acting_organisation_context(request: HttpRequest) -> dict:
         organisation = SimpleLazyObject(lambda: acting_organisation(request))
     return {
         "acting_organisation": organisation,
-        "acting_organisations": SimpleLazyObject(lambda: organisations_for(request.user)),
+        "acting_organisations": SimpleLazyObject(lambda: _organisations_of_request(request)),
     }

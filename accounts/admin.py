@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, Organisation, User
+from .models import Invitation, LoginThrottle, Membership, Organisation, SecurityEvent, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -44,3 +44,40 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "organisation__org_type"]
     search_fields = ["user__email", "organisation__name", "organisation__ods_code"]
     autocomplete_fields = ["user", "organisation"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Viewable in the admin, never added, changed or deleted there: these rows are written only by
+    accounts.services, and SecurityEvent refuses edits and deletes itself as well."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "kind", "email", "ip_address", "actor", "organisation", "detail"]
+    list_filter = ["kind"]
+    search_fields = ["email", "ip_address", "actor__email", "organisation__name"]
+    list_select_related = ["actor", "organisation"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(LoginThrottle)
+class LoginThrottleAdmin(ReadOnlyAdmin):
+    list_display = ["email", "failures", "window_started_at", "locked_until"]
+    search_fields = ["email"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    list_display = ["email", "organisation", "role", "invited_by", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "organisation__name"]
+    list_select_related = ["organisation", "invited_by"]
