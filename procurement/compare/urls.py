@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("compare/", views.compare, name="compare"),
+    path("compare/comparison.csv", views.compare_csv, name="compare-csv"),
+    path("compare/comparison.pdf", views.compare_pdf, name="compare-pdf"),
+]
