@@ -72,7 +72,7 @@ def members(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def invite(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _administered(request, pk)
-    form = InviteMemberForm(request.POST or None, organisation=organisation)
+    form = InviteMemberForm(request.POST if request.method == "POST" else None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invite_member(
@@ -158,7 +158,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         context["login_url"] = f"{reverse('accounts:login')}?next={request.path}"
         return render(request, "accounts/accept_invitation_log_in.html", context)
 
-    form = NewAccountForm(request.POST or None, email=invitation.email)
+    form = NewAccountForm(request.POST if request.method == "POST" else None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
             member = services.accept_invitation_with_new_account(
@@ -196,7 +196,7 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
         ),
     }
     form = SwitchOrganisationForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         organisations=organisations,
         initial={"organisation": request.organisation.pk if request.organisation else None},
     )
