@@ -362,3 +362,22 @@ def test_progress_bar_on_request():
     assert "gp-reg-pat-prac-all.2026-04.csv [" in err
     assert err.rstrip().endswith("100%")
     assert out.splitlines()[-1] == "created 0, updated 0, unchanged 0, closed 0, bad rows 18"
+
+
+# --- The demo -----------------------------------------------------------------------------------------
+
+
+def test_importing_the_current_files_over_the_demo_keeps_its_organisations_and_list_sizes():
+    from catalogue.demo import seed_organisations
+
+    ids = seed_organisations({})
+
+    import_ods([ECCG_2025, EPRACCUR_CURRENT])
+    sizes = import_list_sizes([LIST_SIZES_2026])[0]
+
+    assert org("A81001").pk == ids["A81001"] and org("QHM").pk == ids["QHM"]  # demo users' organisations
+    assert org("QHM").name == "NHS North East and North Cumbria ICB"
+    assert org("A81001").parent.ods_code == "16C" and org("16C").parent.ods_code == "QHM"
+    # The demo's list sizes were taken by hand from the same file: the importer agrees with every one.
+    assert sizes.written == 0 and sizes.unchanged == 11
+    assert org("U45102").pcn_practices.count() == 11
