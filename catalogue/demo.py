@@ -1703,7 +1703,8 @@ DEMO_USERS = [
         "commissioner@example.com",
         "David",
         "Okafor",
-        (("ods:QHM", Role.BUYER), ("ods:QHM", Role.ORGANISATION_ADMIN)),
+        # Two organisations, so the demo shows the organisation switcher: the ICB and its sub-ICB location.
+        (("ods:QHM", Role.BUYER), ("ods:QHM", Role.ORGANISATION_ADMIN), ("ods:16C", Role.BUYER)),
         "Buyer, organisation admin",
     ),
     DemoUser(

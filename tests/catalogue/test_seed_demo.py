@@ -310,6 +310,7 @@ def test_real_organisations():
         ("practice.manager@example.com", Role.BUYER, "A81001"),
         ("commissioner@example.com", Role.BUYER, "QHM"),
         ("commissioner@example.com", Role.ORGANISATION_ADMIN, "QHM"),
+        ("commissioner@example.com", Role.BUYER, "16C"),  # a second organisation, for the switcher
         ("supplier.a@example.com", Role.SUPPLIER_EDITOR, "supplier:10000"),
         ("supplier.b@example.com", Role.SUPPLIER_EDITOR, "supplier:10030"),
         ("moderator@example.com", Role.CATALOGUE_MODERATOR, "catalogue_team"),
