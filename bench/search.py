@@ -73,7 +73,7 @@ def main(argv: list[str]) -> int:
             call_command("seed_demo", solutions=count, verbosity=0, stdout=quiet)
 
     from search import indexing
-    from search.models import ListingFacetValue, WagtailIndexedListing
+    from search.models import WagtailIndexedListing
     from search.query import SearchQuery
     from search.service import search
 
@@ -116,7 +116,7 @@ def main(argv: list[str]) -> int:
         call_command("update_index", stdout=quiet)
     wagtail_index_seconds = time.perf_counter() - started
     backend = get_search_backend()
-    supplier = ListingFacetValue.objects.filter(facet="supplier").values_list("value", flat=True).first()
+    supplier = WagtailIndexedListing.objects.values_list("supplier_code", flat=True).first()
     wagtail_filtered = WagtailIndexedListing.objects.filter(is_accredited=True, in_remediation=False)
 
     def wagtail() -> None:

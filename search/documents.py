@@ -27,7 +27,7 @@ from catalogue.models import (
 )
 from catalogue.pricing import Tier
 
-from .models import ListingDocument, ListingFacetValue, ListingPriceSegment, SearchTerm
+from .models import FacetCode, ListingDocument, ListingPriceSegment, SearchTerm
 from .price_index import Segment, cost_segments
 from .spelling import words
 
@@ -224,12 +224,15 @@ def store(
     if replace:
         stale = {solution_id for solution_id, _ in documents} | set(remove)
         ListingDocument.objects.filter(pk__in=stale).delete()  # cascades to facets and segments
+    codes = facet_codes({pair for _, doc in documents for pair in doc.facets})
     document_rows = [
-        (solution_id, doc.source_hash, *(doc.fields[name] for name in DOCUMENT_FIELDS))
+        (
+            solution_id,
+            doc.source_hash,
+            *(doc.fields[name] for name in DOCUMENT_FIELDS),
+            sorted(codes[pair] for pair in doc.facets),
+        )
         for solution_id, doc in documents
-    ]
-    facet_rows = [
-        (solution_id, facet, value) for solution_id, doc in documents for facet, value in doc.facets
     ]
     segment_rows = [
         (solution_id, s.lower, s.upper, s.slope, s.intercept)
@@ -239,10 +242,9 @@ def store(
     now = timezone.now()
     write_rows(
         ListingDocument,
-        ["solution_id", "source_hash", *DOCUMENT_FIELDS, "indexed_at"],
+        ["solution_id", "source_hash", *DOCUMENT_FIELDS, "facet_codes", "indexed_at"],
         [(*r, now) for r in document_rows],
     )
-    write_rows(ListingFacetValue, ["document_id", "facet", "value"], facet_rows)
     write_rows(ListingPriceSegment, ["document_id", "lower", "upper", "slope", "intercept"], segment_rows)
     terms: Counter = Counter()
     for _, doc in documents:
@@ -290,6 +292,28 @@ def write_rows(model, columns: list[str], rows: list[tuple]) -> None:
     )
 
 
+def facet_codes(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The code of each (facet, value), handing out new codes for values not seen before. Safe when
+    two reindexing tasks meet a new value at once: the unique constraint keeps one code."""
+    if not pairs:
+        return {}
+
+    def known() -> dict[tuple[str, str], int]:
+        rows = FacetCode.objects.filter(
+            facet__in={facet for facet, _ in pairs}, value__in={value for _, value in pairs}
+        ).values_list("facet", "value", "pk")
+        return {(facet, value): pk for facet, value, pk in rows if (facet, value) in pairs}
+
+    codes = known()
+    missing = pairs - codes.keys()
+    if missing:
+        FacetCode.objects.bulk_create(
+            [FacetCode(facet=facet, value=value) for facet, value in sorted(missing)], ignore_conflicts=True
+        )
+        codes = known()
+    return codes
+
+
 def add_terms(terms: Counter) -> None:
     """Grow the lexicon (words are added, never removed, between full rebuilds)."""
     if not terms:
@@ -310,7 +334,6 @@ def empty_read_model() -> None:
 
     with connection.cursor() as cursor:
         for table in (
-            "search_listingfacetvalue",
             "search_listingpricesegment",
             "search_listingdocument",
             "search_searchterm",

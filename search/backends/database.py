@@ -1,9 +1,11 @@
 """Search in the database: PostgreSQL full-text search, or SQLite FTS5 in the embedded default.
 
-One round trip for the page of results and the total, one for every facet's counts (the shared
-README's lesson: count facets from one candidate set). The candidate set is the listings that match
-the text and the price filter, each with a true/false column per facet filter; a listing is a result
-when every column is true, and a facet's counts use every column but its own (disjunctive facets).
+One statement gives the page of results, the total and every facet's counts (the shared README's
+lesson: count facets from one candidate set). The candidate set is the listings that match the text
+and the price filter, each with a true/false column per facet filter; a listing is a result when every
+column is true, and a facet's counts use every column but its own (disjunctive facets). Facet values
+are read from each candidate's own list of facet codes (`facet_codes`), so counting needs no join to
+a table of every listing's values.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
+from ..models import FacetCode
 from ..query import FACETS, FacetValue, Hit, SearchQuery
 
 MARK_START, MARK_END = "\u27e6", "\u27e7"  # sentinels for highlights, never in listing text
@@ -58,22 +61,46 @@ class DatabaseBackend:
     def finish(self, cursor, words: list[str]) -> None:
         """Undo `prepare`."""
 
+    def has_all(self, codes: list[int]) -> str:
+        """SQL: the document `d` has every one of these facet codes."""
+        raise NotImplementedError
+
+    def has_any(self, codes: list[int]) -> str:
+        """SQL: the document `d` has at least one of these facet codes."""
+        raise NotImplementedError
+
+    def codes_of_candidates(self, failing: str, where: str) -> str:
+        """SQL: a row (code, failing) for each facet code of each candidate `c` meeting `where`."""
+        raise NotImplementedError
+
+    @staticmethod
+    def selected_codes(query: SearchQuery) -> dict[tuple[str, str], int]:
+        """The codes of the selected facet values (a value no listing has had has no code)."""
+        selected = {(facet, value) for facet in FACETS for value in query.selected(facet)}
+        if not selected:
+            return {}
+        rows = FacetCode.objects.filter(
+            facet__in={facet for facet, _ in selected}, value__in={value for _, value in selected}
+        ).values_list("facet", "value", "pk")
+        return {(facet, value): pk for facet, value, pk in rows if (facet, value) in selected}
+
     # --- the query ---------------------------------------------------------------------------
     def _candidates(self, query: SearchQuery, words: list[str]) -> tuple[str, list, list[str]]:
         """The candidate CTE's SQL, its params, and the facet filters it has a column for."""
         text = self.text_match(words) if words else TextMatch()
-        columns, column_params, flagged = [], [], []
+        columns, flagged = [], []
+        codes = self.selected_codes(query)
         for facet, mode in FACETS.items():
-            values = query.selected(facet)
+            values = set(query.selected(facet))
             if not values:
                 continue
-            marks = ", ".join(["%s"] * len(values))
-            having = " GROUP BY document_id HAVING COUNT(DISTINCT value) = %s" if mode == "all" else ""
-            columns.append(
-                f"d.solution_id IN (SELECT document_id FROM search_listingfacetvalue "
-                f"WHERE facet = %s AND value IN ({marks}){having}) AS f_{facet}"
-            )
-            column_params += [facet, *values] + ([len(set(values))] if mode == "all" else [])
+            known = sorted(codes[(facet, value)] for value in values if (facet, value) in codes)
+            if mode == "all":
+                # Every value must be there; one that no listing has ever had matches nothing.
+                column = self.has_all(known) if len(known) == len(values) else "1=0"
+            else:
+                column = self.has_any(known) if known else "1=0"
+            columns.append(f"({column}) AS f_{facet}")
             flagged.append(facet)
         price, price_params = "NULL", []
         where, where_params = text.condition, list(text.condition_params)
@@ -95,6 +122,7 @@ class DatabaseBackend:
                 f"{price} AS price",
                 "d.name_sort AS name_sort",
                 "d.published_at AS published_at",
+                "d.facet_codes AS codes",
                 *columns,
             ]
         )
@@ -103,7 +131,7 @@ class DatabaseBackend:
         sql = f"WITH cand AS MATERIALIZED (SELECT {select} FROM {source} WHERE {where})"
         # Parameters in the order their placeholders appear: select (rank, price, columns), then where.
         rank_params = [] if text.rank_at_page else text.rank_params
-        return sql, [*rank_params, *price_params, *column_params, *where_params], flagged
+        return sql, [*rank_params, *price_params, *where_params], flagged
 
     def order_by(self, query: SearchQuery, has_text: bool) -> str:
         if query.sort == "name":
@@ -126,11 +154,23 @@ class DatabaseBackend:
         if text.rank_at_page and words:
             rank, rank_params = text.rank, text.rank_params
             page_join = "JOIN search_listingdocument d ON d.solution_id = c.id"
-        # A listing failing two or more filters counts in no facet: leave it out before the join.
+        # A listing failing two or more filters counts in no facet: leave it out before unnesting. One
+        # failing a single filter counts only in that filter's facet: `failing` says which (0: none).
         failures = " + ".join(f"CASE WHEN c.f_{facet} THEN 0 ELSE 1 END" for facet in flagged) or "0"
-        facet_conditions = (
-            " AND ".join(f"(fv.facet = '{facet}' OR c.f_{facet})" for facet in flagged) or "1=1"
+        failing = (
+            "CASE "
+            + " ".join(f"WHEN NOT c.f_{facet} THEN {n}" for n, facet in enumerate(flagged, start=1))
+            + " ELSE 0 END"
+            if flagged
+            else "0"
         )
+        counts_in = " OR ".join(
+            [
+                "x.failing = 0",
+                *(f"(x.failing = {n} AND fc.facet = '{facet}')" for n, facet in enumerate(flagged, 1)),
+            ]
+        )
+        codes = self.codes_of_candidates(failing, f"{failures} <= 1")
         # One statement, so the candidates are found once: the page (numbered, to keep its order
         # through the UNION), the total, and every facet's counts, as rows of one shape.
         sql = (
@@ -139,9 +179,11 @@ class DatabaseBackend:
             f"numbered AS (SELECT id, rank, price, ROW_NUMBER() OVER () AS position FROM page) "
             f"SELECT 'page', CAST(id AS TEXT), CAST(position AS TEXT), rank, price FROM numbered "
             f"UNION ALL SELECT 'total', NULL, NULL, COUNT(*), NULL FROM cand c WHERE {all_flags} "
-            f"UNION ALL SELECT 'facet', fv.facet, fv.value, COUNT(*), NULL FROM cand c "
-            f"JOIN search_listingfacetvalue fv ON fv.document_id = c.id "
-            f"WHERE {failures} <= 1 AND {facet_conditions} GROUP BY fv.facet, fv.value"
+            # Count by code first (integers: cheap), then name the few hundred codes.
+            f"UNION ALL SELECT 'facet', fc.facet, fc.value, SUM(x.n), NULL FROM ("
+            f"SELECT code, failing, COUNT(*) AS n FROM ({codes}) y "
+            f"GROUP BY code, failing) x "
+            f"JOIN search_facetcode fc ON fc.id = x.code WHERE {counts_in} GROUP BY fc.facet, fc.value"
         )
         with transaction.atomic(), connection.cursor() as cursor:
             self.prepare(cursor, words)
@@ -202,7 +244,7 @@ class DatabaseBackend:
 
         tables = (
             "search_listingdocument",
-            "search_listingfacetvalue",
+            "search_facetcode",
             "search_listingpricesegment",
             "search_searchterm",
         )
@@ -228,6 +270,17 @@ class PostgresBackend(DatabaseBackend):
     def finish(self, cursor, words: list[str]) -> None:
         if words:
             cursor.execute("RESET enable_seqscan")
+
+    # Codes are integers from our own table, so they are written into the SQL, not bound.
+    def has_all(self, codes):
+        return f"d.facet_codes @> ARRAY[{', '.join(str(int(c)) for c in codes)}]::integer[]"
+
+    def has_any(self, codes):
+        return f"d.facet_codes && ARRAY[{', '.join(str(int(c)) for c in codes)}]::integer[]"
+
+    def codes_of_candidates(self, failing, where):
+        # unnest in the select list (a ProjectSet) costs less per row than a LATERAL function scan.
+        return f"SELECT unnest(c.codes) AS code, {failing} AS failing FROM cand c WHERE {where}"
 
     def text_match(self, words):
         tsquery = "to_tsquery('english', %s)"
@@ -257,6 +310,19 @@ class SQLiteBackend(DatabaseBackend):
 
     # name, supplier, capabilities, summary, features, epics, description
     WEIGHTS = "10.0, 4.0, 4.0, 2.0, 2.0, 2.0, 1.0"
+
+    def has_all(self, codes):
+        marks = ", ".join(str(int(c)) for c in codes)
+        found = f"SELECT COUNT(DISTINCT value) FROM json_each(d.facet_codes) WHERE value IN ({marks})"
+        return f"({found}) = {len(codes)}"
+
+    def has_any(self, codes):
+        marks = ", ".join(str(int(c)) for c in codes)
+        return f"EXISTS (SELECT 1 FROM json_each(d.facet_codes) WHERE value IN ({marks}))"
+
+    def codes_of_candidates(self, failing, where):
+        each = "cand c JOIN json_each(c.codes) AS u"
+        return f"SELECT u.value AS code, {failing} AS failing FROM {each} WHERE {where}"
 
     @staticmethod
     def match(words: list[str]) -> str:
