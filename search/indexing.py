@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from django.db import transaction
+
 from catalogue.models import Solution
 
 from . import documents
 from .backends import configured_backend, database_backend
+from .cache import index_changed
 from .models import ListingDocument
 
 
@@ -22,6 +25,7 @@ def reindex(solution_ids: Iterable[int]) -> str:
     backend = configured_backend()
     if backend.name != "database":
         backend.index(built, remove=ids - public)
+    transaction.on_commit(index_changed)
     return f"{len(built)} indexed, {len(ids - public)} removed"
 
 
@@ -32,6 +36,7 @@ def rebuild(progress: Callable[[int, int], None] | None = None) -> int:
     backend = configured_backend()
     if backend.name != "database":
         backend.rebuild(progress=progress)
+    transaction.on_commit(index_changed)
     return count
 
 

@@ -17,6 +17,7 @@ from catalogue.models import (
 )
 
 from .backends import configured_backend, database_backend
+from .cache import cached_browse
 from .models import ListingDocument
 from .query import FacetValue, SearchQuery, SearchResults
 from .text import search_words
@@ -34,7 +35,7 @@ def search(query: SearchQuery, *, backend=None) -> SearchResults:
     words, corrected = search_words(query.text)
     backend = backend or configured_backend()
     try:
-        total, hits, facets = backend.search(query, words)
+        total, hits, facets = cached_browse(query, backend.name, lambda: backend.search(query, words))
         used = backend.name
     except SearchUnavailable as error:
         logger.warning("Search backend %s unavailable, using the database: %s", backend.name, error)

@@ -128,3 +128,12 @@ def send_to_worker(celery_worker_process):
 
     yield send
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (debounced reindexing and the cached unfiltered catalogue
+    keep state there that a rolled-back test would otherwise leave behind)."""
+    from django.core.cache import cache
+
+    cache.clear()

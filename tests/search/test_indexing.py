@@ -134,3 +134,26 @@ def test_a_publish_is_visible_in_search_within_seconds_through_a_real_worker(
         time.sleep(0.25)
     assert indexed(solution), "the worker did not index the listing within 30 s"
     assert [h.solution_id for h in search(SearchQuery(text="quillfeather")).hits] == [solution.pk]
+
+
+def test_the_unfiltered_catalogue_is_cached_until_the_index_changes(
+    supplier_a, django_capture_on_commit_callbacks
+):
+    first = build_listing(supplier_a, publication_state=PublicationState.PUBLISHED)
+    with django_capture_on_commit_callbacks(execute=True):
+        reindex_listing(first.pk)
+    assert [h.solution_id for h in search(SearchQuery()).hits] == [first.pk]
+
+    second = build_listing(supplier_a, publication_state=PublicationState.PUBLISHED)
+    # Written behind the index's back (no reindex): the cached answer stands...
+    from search import documents
+
+    documents.store(list(documents.iter_built([second.pk])))
+    assert search(SearchQuery()).total == 1
+    # ...while a search with text or filters is never cached.
+    assert search(SearchQuery(filters={"supplier": (supplier_a.code,)})).total == 2
+
+    # A reindex moves the generation on: the next visitor sees the new listing.
+    with django_capture_on_commit_callbacks(execute=True):
+        reindex_listing(second.pk)
+    assert sorted(h.solution_id for h in search(SearchQuery()).hits) == sorted([first.pk, second.pk])
