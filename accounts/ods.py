@@ -31,6 +31,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import logging
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -42,6 +43,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Organisation, OrganisationType
+
+logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 2000
 MAX_FILE_BYTES = 100 * 1024 * 1024  # the real epraccur.csv is about 4 MB, the list-size file under 1 MB
@@ -732,6 +735,8 @@ def _run(
             else:
                 _load_list_sizes(rows, result)
             bar.finish()
+            # No user acts here (an operator runs a command): the log is the record of what each run did.
+            logger.info("ODS import of %s (%s): %s", path.name, kind, result.summary())
             results.append(result)
     return results
 

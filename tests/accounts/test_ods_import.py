@@ -381,3 +381,20 @@ def test_importing_the_current_files_over_the_demo_keeps_its_organisations_and_l
     # The demo's list sizes were taken by hand from the same file: the importer agrees with every one.
     assert sizes.written == 0 and sizes.unchanged == 11
     assert org("U45102").pcn_practices.count() == 11
+
+
+def test_pcn_files_exported_without_their_header_row_load_the_same(tmp_path):
+    import_ods([ECCG_2018])
+    PracticeFactory(ods_code="A83005", parent=org("00C"))
+    details, partners = tmp_path / "details.csv", tmp_path / "partners.csv"
+    details.write_text("".join(PCN_DETAILS.read_text().splitlines(keepends=True)[1:]))
+    partners.write_text("".join(PCN_PARTNERS.read_text().splitlines(keepends=True)[1:3]))
+
+    results = import_ods([details, partners])
+
+    assert [r.format for r in results] == ["ePCN PCN Details", "ePCN PCN Core Partner Details"]
+    assert results[0].created == 14  # 12 PCNs and the CCGs 99A and 04C they name
+    assert org("A83005").pcn.ods_code == "U45102"
+    assert [str(b) for b in results[1].bad_rows] == [
+        "line 2: unknown GP practice A83006: it is not in the database."
+    ]
