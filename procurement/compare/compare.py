@@ -50,6 +50,8 @@ from .costs import Recipient, SolutionCost, solution_cost
 MIN_SOLUTIONS, MAX_SOLUTIONS = 2, 4
 DEFAULT_TERM_MONTHS = 36
 MAX_LIST_SIZE = 1_000_000
+# A link with many wrong practice codes gets a few named and a count, not a page of errors.
+MAX_NAMED_UNKNOWN = 5
 NOT_STATED = "Not stated"
 NOT_CLAIMED = "Not claimed"
 _WHOLE_NUMBER = re.compile(r"^[0-9][0-9,]*$")
@@ -445,9 +447,13 @@ def _practice_choices(
     submitted = params.get("costs") == "1"
     known = {p.ods_code for p in practices}
     chosen = set(params.getlist("practice"))
-    for code in sorted(chosen - known):
+    unknown = sorted(chosen - known)
+    for code in unknown[:MAX_NAMED_UNKNOWN]:
         # Named as given, never looked up: another organisation's practices are not shown here.
         comparison.errors.append(("practices", f"{code[:20]} is not one of the practices you buy for"))
+    if len(unknown) > MAX_NAMED_UNKNOWN:
+        more = len(unknown) - MAX_NAMED_UNKNOWN
+        comparison.errors.append(("practices", f"{more} more practice codes are not practices you buy for"))
     recipients = []
     for practice in practices:
         registered = practice.list_size
