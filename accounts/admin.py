@@ -2,7 +2,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .forms import AdminLockoutAuthenticationForm
 from .models import Invitation, LoginThrottle, Membership, Organisation, SecurityEvent, User
+
+# The admin's login goes through the lockout like every other (accounts/backends.py); this form also
+# says so when an account is locked, instead of "enter a correct username and password".
+admin.site.login_form = AdminLockoutAuthenticationForm
 
 
 class MembershipInline(admin.TabularInline):

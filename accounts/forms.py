@@ -1,17 +1,41 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm, SetPasswordMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 from . import services
 from .emails import queue_email
 from .models import Organisation, User
 
+LOCKED_MESSAGE = (
+    "This account is locked after {failures} failed login attempts. Try again after {until}, "
+    "or reset your password to unlock it now."
+)
 
-class EmailAuthenticationForm(AuthenticationForm):
+
+class LockoutMessageMixin:
+    """For any AuthenticationForm: authenticate() refuses a locked address like a wrong password, so
+    replace that message with one that says the account is locked, until when, and what to do."""
+
+    def clean(self) -> dict:
+        try:
+            return super().clean()
+        except ValidationError:
+            until = services.locked_until(self.cleaned_data.get("username"))
+            if until is None:
+                raise
+            raise ValidationError(
+                LOCKED_MESSAGE.format(failures=services.LOCKOUT_FAILURES, until=services.format_time(until)),
+                code="locked",
+            ) from None
+
+
+class EmailAuthenticationForm(LockoutMessageMixin, AuthenticationForm):
     """Django's login form, labelled for email addresses and with messages that say what to do."""
 
     username = forms.EmailField(
@@ -32,24 +56,15 @@ class EmailAuthenticationForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": "Enter a correct email address and password. The password is case-sensitive.",
         "inactive": "This account has been deactivated. Ask your organisation admin to restore it.",
-        "locked": "This account is locked after {failures} failed login attempts. Try again after {until}, "
-        "or reset your password to unlock it now.",
     }
 
-    def clean(self) -> dict:
-        try:
-            return super().clean()
-        except ValidationError:
-            # authenticate() refuses a locked address like a wrong password; say why, and what to do.
-            until = services.locked_until(self.cleaned_data.get("username"))
-            if until is None:
-                raise
-            raise ValidationError(
-                self.error_messages["locked"].format(
-                    failures=services.LOCKOUT_FAILURES, until=services.format_time(until)
-                ),
-                code="locked",
-            ) from None
+
+class AdminLockoutAuthenticationForm(LockoutMessageMixin, AdminAuthenticationForm):
+    """The Django admin's login form, with the lockout message (set on admin.site in accounts/admin.py)."""
+
+
+class WagtailLockoutLoginForm(LockoutMessageMixin, WagtailLoginForm):
+    """Wagtail's login form, with the lockout message (WAGTAILADMIN_USER_LOGIN_FORM)."""
 
 
 class PasswordResetRequestForm(PasswordResetForm):

@@ -244,6 +244,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAIL_SITE_NAME = "GP IT Marketplace"
 WAGTAILADMIN_BASE_URL = env("BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Wagtail's login form, saying when an account is locked (the lockout itself is in the auth backend).
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.WagtailLockoutLoginForm"
 # No avatars from gravatar.com: nothing in the admin may call out to a third party.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_WORKFLOW_ENABLED = True

@@ -146,6 +146,7 @@ def test_django_admin_login_goes_through_the_lockout(client):
 
     assert response.status_code == 200  # the form again, not a redirect into the admin
     assert SESSION_KEY not in client.session
+    assert "This account is locked after 5 failed login attempts" in response.content.decode()
     assert SecurityEvent.objects.filter(kind=SecurityEventKind.ACCOUNT_LOCKED, email=admin.email).exists()
 
 
@@ -157,9 +158,8 @@ def test_wagtail_admin_login_goes_through_the_lockout(client):
 
     assert response.status_code == 200
     assert SESSION_KEY not in client.session
-    assert (
-        SecurityEvent.objects.filter(kind=SecurityEventKind.LOGIN_FAILED, email=editor.email).count() == 5
-    )
+    assert "This account is locked after 5 failed login attempts" in response.content.decode()
+    assert SecurityEvent.objects.filter(kind=SecurityEventKind.LOGIN_FAILED, email=editor.email).count() == 5
 
 
 def test_security_events_cannot_be_changed_or_deleted(plain_user):
