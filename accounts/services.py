@@ -297,13 +297,15 @@ def remove_member(
     organisation: Organisation, member: User, *, user: User, ip_address: str | None = None
 ) -> None:
     """Take every role `member` holds in `organisation` away; an organisation always keeps an admin."""
-    _require_admin(user, organisation)
-    # Locking the admins' rows stops two admins removing each other at the same moment.
+    # Lock the admins' rows first, then check permission against them: two admins removing each other
+    # at the same moment are taken one after the other, and the second is no longer an admin.
     admin_ids = set(
         Membership.objects.select_for_update()
         .filter(organisation=organisation, role=Role.ORGANISATION_ADMIN)
         .values_list("user_id", flat=True)
     )
+    if user.pk not in admin_ids:
+        raise PermissionDenied("Only an admin of this organisation can manage its members.")
     memberships = Membership.objects.filter(organisation=organisation, user=member)
     roles = sorted(Role(role).label for role in memberships.values_list("role", flat=True))
     if not roles:
