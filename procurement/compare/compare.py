@@ -149,6 +149,15 @@ class Comparison:
         return any(cost.cost is not None for cost in self.costs)
 
     @property
+    def included_count(self) -> int:
+        return sum(practice.included for practice in self.practices)
+
+    @property
+    def practice_errors(self) -> bool:
+        """Whether the practices list needs fixing (the page opens it)."""
+        return any(anchor == "practices" or anchor.startswith("size-") for anchor, _ in self.errors)
+
+    @property
     def total_list_size(self) -> int:
         return sum(recipient.list_size for recipient in self.recipients)
 

@@ -52,6 +52,11 @@ def expected_total(catalogue_id: str, sizes: list[int], term: int = 36) -> str:
     return format_money(to_pence(calculate_cost(price, sizes, term).total))
 
 
+def open_practices(page) -> None:
+    """Unfold the practices list (folded away so the costs come first)."""
+    page.get_by_text(re.compile(r"^Practices and list sizes \(\d+ of \d+ included\)")).click()
+
+
 def money(text: str) -> Decimal:
     return Decimal(re.sub(r"[£,\s]", "", text))
 
@@ -95,6 +100,8 @@ def test_demo_buyers_compare_three_solutions_for_their_practices(page, visit, cl
     practice = Organisation.objects.get(ods_code="A81001")
     log_in(page, visit, click, "practice.manager@example.com")
     visit(f"/compare/?{query}")
+    expect(page.get_by_test_id("practices-details")).to_contain_text("(1 of 1 included)")
+    open_practices(page)
     practices = page.get_by_test_id("practices")
     expect(practices.get_by_role("checkbox")).to_have_count(1)
     expect(
@@ -119,6 +126,7 @@ def test_demo_buyers_compare_three_solutions_for_their_practices(page, visit, cl
     assert len(sizes) > 1
     log_in(page, visit, click, "commissioner@example.com")
     visit(f"/compare/?{query}")
+    open_practices(page)
     expect(page.get_by_test_id("practices").get_by_role("checkbox")).to_have_count(
         Organisation.objects.practices_of(icb).count()
     )
