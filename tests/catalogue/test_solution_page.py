@@ -318,6 +318,6 @@ def test_query_count_does_not_grow_with_the_listing(
     assert large_count == small_count
     # The listing and its relations (22, whatever their size), the epics' levels (1), the conformance
     # section (5), and for a signed-in user the session, the user, the role check and Wagtail's user bar
-    # permission checks (5).
-    with django_assert_max_num_queries(27 if viewer == "anonymous" else 32):
+    # permission checks (5) and the organisation they act for, shown in the header (1).
+    with django_assert_max_num_queries(27 if viewer == "anonymous" else 33):
         client.get(large.get_absolute_url())
