@@ -94,6 +94,8 @@ class AuditAction(models.TextChoices):
     ALERTS_ON = "shortlist_alerts_on", "Shortlist alerts turned on"
     ALERTS_OFF = "shortlist_alerts_off", "Shortlist alerts turned off"
     ALERT_SENT = "shortlist_alert_sent", "Shortlist alert sent"
+    SYSTEM_ADDED = "system_added", "System recorded"
+    SYSTEM_REMOVED = "system_removed", "System removed"
 
 
 class AuditRecord(models.Model):
@@ -119,3 +121,46 @@ class AuditRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.subject_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+# "Works with what we have": an organisation's systems.
+SYSTEM_NAME_MAX_LENGTH = 100
+# A practice runs a handful of modules; the limit only stops a runaway script filling the page.
+MAX_SYSTEMS_PER_ORGANISATION = 30
+
+
+class OrganisationSystem(models.Model):
+    """A system an organisation already runs: its principal clinical system (at most one) or another
+    module. Either a catalogue solution, or, for something not in the catalogue, just a name.
+
+    `name` is always filled: a copy of the solution's name when it was recorded, so the list still
+    reads sensibly if the listing is later withdrawn (the link is then cleared, not the record)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="systems")
+    solution = models.ForeignKey(Solution, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    name = models.CharField(max_length=SYSTEM_NAME_MAX_LENGTH)
+    is_principal = models.BooleanField(
+        default=False, help_text="The principal clinical system (such as EMIS Web or SystmOne)."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_principal", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(is_principal=True),
+                name="one_principal_system_per_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "solution"],
+                condition=models.Q(solution__isnull=False),
+                name="unique_organisation_system_solution",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -21,9 +21,12 @@ from . import saved_searches
 from .models import (
     DESCRIPTION_MAX_LENGTH,
     MAX_SHORTLISTS_PER_ORGANISATION,
+    MAX_SYSTEMS_PER_ORGANISATION,
     NAME_MAX_LENGTH,
+    SYSTEM_NAME_MAX_LENGTH,
     AuditAction,
     AuditRecord,
+    OrganisationSystem,
     Shortlist,
     ShortlistMatch,
     ShortlistSubscription,
@@ -250,3 +253,114 @@ def announce_new_matches(shortlist: Shortlist) -> list[Solution]:
 
 def shortlists_to_alert() -> list[int]:
     return list(Shortlist.objects.with_subscribers().values_list("pk", flat=True))
+
+
+# --- "Works with what we have": the systems an organisation already runs ------------------------------
+
+
+def _audit_system(action: str, system: OrganisationSystem, *, user: User, details: dict) -> AuditRecord:
+    return AuditRecord.objects.create(
+        action=action,
+        actor=user if user.is_authenticated else None,
+        organisation_id=system.organisation_id,
+        subject_type="organisation_system",
+        subject_id=system.pk,
+        subject_name=system.name,
+        details=details,
+    )
+
+
+def _check_can_record_systems(user: User, organisation: Organisation) -> None:
+    # Buyers and organisation admins of the organisation: the same people who shortlist for it.
+    if not can_buy_for(user, organisation):
+        raise PermissionDenied("You cannot record the systems of this organisation.")
+
+
+def record_system(
+    organisation: Organisation,
+    *,
+    user: User,
+    solution: Solution | None = None,
+    name: str = "",
+    principal: bool = False,
+) -> OrganisationSystem:
+    """Record a system the organisation runs: a catalogue `solution`, or by `name` when it is not in
+    the catalogue. With `principal`, it becomes the principal clinical system and the previous one is
+    removed (an organisation has one); a module already recorded is promoted rather than repeated.
+
+    The organisation's row is locked, so two people recording at once cannot pass the limit or add
+    the same system twice. Errors name the form field ("system")."""
+    name = " ".join((name or "").split())
+    if solution is None and not name:
+        raise ValidationError({"system": "Choose a system from the catalogue or enter its name."})
+    if solution is not None and name:
+        raise ValidationError({"system": "Choose a system from the catalogue or enter a name, not both."})
+    if len(name) > SYSTEM_NAME_MAX_LENGTH:
+        raise ValidationError({"system": f"The name must be {SYSTEM_NAME_MAX_LENGTH} characters or fewer."})
+    with transaction.atomic():
+        _check_can_record_systems(user, organisation)
+        Organisation.objects.select_for_update().only("pk").get(pk=organisation.pk)
+        if (
+            solution is not None
+            and not Solution.objects.visible_to(user).published().filter(pk=solution.pk).exists()
+        ):
+            raise ValidationError({"system": "That solution is not listed in the catalogue."})
+        systems = OrganisationSystem.objects.filter(organisation_id=organisation.pk)
+        if solution is not None:
+            existing = systems.filter(solution_id=solution.pk).first()
+        else:
+            existing = systems.filter(solution__isnull=True, name__iexact=name).first()
+        if existing is not None and (existing.is_principal or not principal):
+            raise ValidationError({"system": f"{existing.name} is already recorded."})
+        if existing is None and systems.count() >= MAX_SYSTEMS_PER_ORGANISATION:
+            raise ValidationError(
+                {
+                    "system": f"Your organisation already has {MAX_SYSTEMS_PER_ORGANISATION} systems "
+                    "recorded. Remove one you no longer run first."
+                }
+            )
+        if principal:
+            for old in systems.filter(is_principal=True):
+                _audit_system(
+                    AuditAction.SYSTEM_REMOVED, old, user=user, details={"principal": True, "replaced": True}
+                )
+                old.delete()
+        if existing is not None:
+            # A module that becomes the principal clinical system.
+            existing.is_principal = True
+            existing.save(update_fields=["is_principal"])
+            system = existing
+        else:
+            system = OrganisationSystem.objects.create(
+                organisation=organisation,
+                solution=solution,
+                name=solution.name if solution is not None else name,
+                is_principal=principal,
+                created_by=user,
+            )
+        _audit_system(
+            AuditAction.SYSTEM_ADDED,
+            system,
+            user=user,
+            details={
+                "principal": principal,
+                "solution": solution.catalogue_id if solution is not None else None,
+            },
+        )
+    return system
+
+
+def remove_system(system: OrganisationSystem, *, user: User) -> None:
+    """Stop recording a system (the organisation no longer runs it)."""
+    with transaction.atomic():
+        locked = (
+            OrganisationSystem.objects.select_for_update().select_related("organisation").get(pk=system.pk)
+        )
+        _check_can_record_systems(user, locked.organisation)
+        _audit_system(
+            AuditAction.SYSTEM_REMOVED,
+            locked,
+            user=user,
+            details={"principal": locked.is_principal, "solution_id": locked.solution_id},
+        )
+        locked.delete()

@@ -7,4 +7,5 @@ app_name = "procurement"
 urlpatterns = [
     path("", include("procurement.compare.urls")),
     path("", include("procurement.buying.urls")),
+    path("", include("procurement.systems.urls")),
 ]
