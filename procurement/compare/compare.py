@@ -38,7 +38,6 @@ from catalogue.models import (
     EpicLevel,
     Price,
     Solution,
-    SolutionEpic,
     SolutionIntegration,
     Standard,
 )
@@ -395,7 +394,6 @@ def comparable_solutions(user) -> object:
             "frameworks",
             "capabilities",
             "standards",
-            Prefetch("solution_epics", queryset=SolutionEpic.objects.with_level(), to_attr="claimed_epics"),
             Prefetch(
                 "integrations",
                 queryset=SolutionIntegration.objects.select_related("integration_type__integration"),

@@ -4,7 +4,7 @@ the date of the result it rests on, each claimed epic's result, and each standar
 The listing page builds this per solution (catalogue.conformance.display.conformance_view, five queries
 each); a comparison of four would cost twenty, so here the same rules (catalogue.conformance.status:
 `epic_state`, `capability_state`, `standard_state`) are applied to rows read for all the solutions in
-four queries, however many solutions, capabilities, epics or standards there are.
+five queries, however many solutions, capabilities, epics or standards there are.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from catalogue.models import (
     EpicConformance,
     EpicLevel,
     Solution,
+    SolutionEpic,
     Standard,
     StandardConformance,
     StandardType,
@@ -68,16 +69,28 @@ def conformance_of(
     solutions: Sequence[Solution], now: datetime.datetime | None = None
 ) -> tuple[dict[int, SolutionConformance], list[Standard]]:
     """Per solution id, its conformance now; and the overarching standards (which apply to every
-    solution, claimed or not). Needs `capabilities`, `standards` and `claimed_epics` prefetched."""
+    solution, claimed or not). Needs `capabilities` and `standards` prefetched."""
     cutoff = rules.validity_cutoff(now or timezone.now())
     solution_ids = [s.pk for s in solutions]
     capability_ids = {c.pk for s in solutions for c in s.capabilities.all()}
 
+    # Every epic of the claimed capabilities with its level there: the MUST ones decide the status,
+    # the others give the level of the epics claimed beyond them.
     musts: dict[int, list[tuple[int, str, str]]] = {}
-    for capability_id, epic_id, code, name in CapabilityEpic.objects.filter(
-        capability_id__in=capability_ids, level=EpicLevel.MUST
-    ).values_list("capability_id", "epic_id", "epic__code", "epic__name"):
-        musts.setdefault(capability_id, []).append((epic_id, code, name))
+    levels: dict[tuple[int, int], str] = {}
+    for capability_id, epic_id, code, name, level in CapabilityEpic.objects.filter(
+        capability_id__in=capability_ids
+    ).values_list("capability_id", "epic_id", "epic__code", "epic__name", "level"):
+        levels[capability_id, epic_id] = level
+        if level == EpicLevel.MUST:
+            musts.setdefault(capability_id, []).append((epic_id, code, name))
+    claimed: dict[tuple[int, int], list[tuple[int, str, str, bool]]] = {}
+    for solution_id, capability_id, epic_id, code, name, supplier_defined in SolutionEpic.objects.filter(
+        solution_id__in=solution_ids
+    ).values_list(
+        "solution_id", "capability_id", "epic_id", "epic__code", "epic__name", "epic__supplier_defined"
+    ):
+        claimed.setdefault((solution_id, capability_id), []).append((epic_id, code, name, supplier_defined))
     epic_results = {
         (solution_id, epic_id): Held(outcome, tested_at)
         for solution_id, epic_id, outcome, tested_at in EpicConformance.objects.filter(
@@ -105,10 +118,16 @@ def conformance_of(
         for capability in solution.capabilities.all():
             must_rows = [epic(*row, EpicLevel.MUST) for row in musts.get(capability.pk, [])]
             must_ids = {row[0] for row in musts.get(capability.pk, [])}
+            # Supplier-defined epics are MAY wherever they are claimed (SolutionEpicQuerySet.with_level).
             others = [
-                epic(item.epic_id, item.epic.code, item.epic.name, item.level or "")
-                for item in solution.claimed_epics
-                if item.capability_id == capability.pk and item.epic_id not in must_ids
+                epic(
+                    epic_id,
+                    code,
+                    name,
+                    levels.get((capability.pk, epic_id)) or (EpicLevel.MAY if supplier_defined else ""),
+                )
+                for epic_id, code, name, supplier_defined in claimed.get((solution.pk, capability.pk), [])
+                if epic_id not in must_ids
             ]
             dates = [row.tested_at for row in must_rows if row.tested_at]
             conformance.capabilities[capability.pk] = CapabilityResult(

@@ -183,6 +183,9 @@ def test_a_supplier_editor_may_compare_their_own_draft(client, catalogue):
 
 def test_solutions_side_by_side_with_conformance_and_facts(client, catalogue):
     flat, tiered = catalogue["flat"], catalogue["tiered"]
+    optional = EpicFactory(code="E00011", name="Record a carer")
+    CapabilityEpicFactory(capability=catalogue["capability"], epic=optional, level=EpicLevel.MAY)
+    SolutionEpicFactory(solution=flat, capability=catalogue["capability"], epic=optional)
     tested = timezone.now().replace(microsecond=0)
     record_imported_results(
         "compare-test",
@@ -197,7 +200,8 @@ def test_solutions_side_by_side_with_conformance_and_facts(client, catalogue):
     assert flat_cell.lines[0].tag == "Met"
     assert flat_cell.lines[0].detail == f"Latest result {tested.strftime('%-d %B %Y')}"
     assert [(line.text, line.tag) for line in flat_cell.more] == [
-        ("E00010 Record patient details (must)", "Passed")
+        ("E00010 Record patient details (must)", "Passed"),
+        ("E00011 Record a carer (may)", "Not tested"),
     ]
     assert tiered_cell.lines == [Line("Not claimed")]
     rows = {row.key: row for row in sections["service"].rows}
