@@ -36,7 +36,8 @@ def _administered(request: HttpRequest, pk: int) -> Organisation:
 @login_required
 def organisation_home(request: HttpRequest) -> HttpResponse:
     """The members page of the organisation the user is acting for."""
-    if request.organisation is None:
+    # request.organisation is a lazy object: test its truth, never `is None`.
+    if not request.organisation:
         raise PermissionDenied("You are not a member of any organisation.")
     return redirect("accounts:members", pk=request.organisation.pk)
 

@@ -119,6 +119,12 @@ def test_organisation_page_goes_to_the_acting_organisations_members(client, icb,
     assert response["Location"] == f"/accounts/organisation/{icb.pk}/members/"
 
 
+def test_organisation_page_without_an_organisation_is_403(client, plain_user):
+    client.force_login(plain_user)
+
+    assert client.get("/accounts/organisation/").status_code == 403
+
+
 # --- Members page and inviting ------------------------------------------------------------------------
 
 
