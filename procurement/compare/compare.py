@@ -53,6 +53,7 @@ MAX_LIST_SIZE = 1_000_000
 MAX_NAMED_UNKNOWN = 5
 NOT_STATED = "Not stated"
 NOT_CLAIMED = "Not claimed"
+MAX_NUMBER_LENGTH = 15  # "1,000,000,000" and some spaces; anything longer is not a list size or a term
 _WHOLE_NUMBER = re.compile(r"^[0-9][0-9,]*$")
 
 
@@ -415,7 +416,8 @@ def comparable_solutions(user) -> object:
 def _whole_number(value: str) -> int | None:
     """A whole number as people type it ("8,000" too), or None when it is not one."""
     value = value.strip().replace(" ", "")
-    if not _WHOLE_NUMBER.match(value):
+    # Length first: int() refuses (with an exception) numbers of thousands of digits.
+    if len(value) > MAX_NUMBER_LENGTH or not _WHOLE_NUMBER.match(value):
         return None
     return int(value.replace(",", ""))
 

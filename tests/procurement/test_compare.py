@@ -288,6 +288,8 @@ def test_a_solution_without_a_per_patient_or_per_practice_price_has_no_estimate(
         ("list_size=-5", "Enter the list size as a whole number, such as 8,000"),
         ("list_size=0", "Enter a list size of 1 or more"),
         ("list_size=5000000", "Enter the list size of 1,000,000 or fewer"),
+        ("list_size=" + "9" * 5000, "Enter the list size as a whole number, such as 8,000"),
+        ("term=" + "9" * 5000, "Enter a term of 1 to 48 months"),
     ],
 )
 def test_bad_terms_and_list_sizes_get_a_clear_message(client, catalogue, query, message):
