@@ -135,6 +135,17 @@ def clear_failed_logins(email: str) -> None:
     LoginThrottle.objects.filter(email=normalise_email(email)).delete()
 
 
+def forget_stale_login_throttles() -> int:
+    """Delete the counts that no longer count anything (window over, no lock running), so addresses an
+    attacker typed once do not pile up. Behaves exactly as if kept: the next failure starts afresh."""
+    now = timezone.now()
+    stale = LoginThrottle.objects.filter(window_started_at__lt=now - LOCKOUT_WINDOW).exclude(
+        locked_until__gt=now
+    )
+    deleted, _ = stale.delete()
+    return deleted
+
+
 @transaction.atomic
 def reset_password(password: str, *, user: User, ip_address: str | None = None) -> None:
     """Set a new password from a reset link (the link proved `user` owns the address); unlocks the

@@ -37,3 +37,12 @@ def send_email(
     sent = message.send()
     logger.info("Sent %r to %d recipient(s)", subject, len(to))
     return sent
+
+
+@shared_task
+def forget_stale_login_throttles() -> int:
+    """Daily (CELERY_BEAT_SCHEDULE): drop failed-login counts whose window has passed."""
+    # Imported here: services imports emails, which imports this module.
+    from .services import forget_stale_login_throttles as forget
+
+    return forget()

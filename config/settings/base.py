@@ -203,6 +203,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Shortlist alerts: solutions that started matching a saved search since the last run.
     "send-shortlist-alerts": {"task": "procurement.tasks.send_shortlist_alerts", "schedule": 60 * 60},
+    # Failed-login counts whose window has passed (accounts lockout).
+    "forget-stale-login-throttles": {
+        "task": "accounts.tasks.forget_stale_login_throttles",
+        "schedule": 24 * 60 * 60,
+    },
 }
 
 # --- Conformance (the standards test harness) --------------------------------------------------------

@@ -191,3 +191,26 @@ def test_the_admin_shows_security_events_read_only(client):
     response = client.post(f"/django-admin/accounts/securityevent/{event.pk}/change/", {"detail": "x"})
     assert response.status_code in {403, 200}
     assert SecurityEvent.objects.get().detail == event.detail
+
+
+def test_stale_counts_are_forgotten_and_running_locks_kept():
+    from accounts.tasks import forget_stale_login_throttles
+
+    now = timezone.now()
+    long_ago = now - services.LOCKOUT_WINDOW - timedelta(minutes=1)
+    LoginThrottle.objects.create(email="stale@example.nhs.uk", failures=2, window_started_at=long_ago)
+    LoginThrottle.objects.create(email="recent@example.nhs.uk", failures=2, window_started_at=now)
+    LoginThrottle.objects.create(
+        email="locked@example.nhs.uk",
+        failures=5,
+        window_started_at=long_ago,
+        locked_until=now + timedelta(minutes=1),
+    )
+
+    assert forget_stale_login_throttles.delay().get() == 1
+
+    assert set(LoginThrottle.objects.values_list("email", flat=True)) == {
+        "recent@example.nhs.uk",
+        "locked@example.nhs.uk",
+    }
+    assert services.locked_until("locked@example.nhs.uk") is not None
