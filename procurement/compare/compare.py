@@ -25,7 +25,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch, QuerySet
 from django.http import QueryDict
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -385,7 +387,7 @@ def _published_prices():
     return Price.objects.filter(is_published=True).prefetch_related("tiers")
 
 
-def comparable_solutions(user) -> object:
+def comparable_solutions(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Solution]:
     """The solutions `user` may compare (the permission-aware queryset), with everything the
     comparison reads prefetched: a fixed number of queries whatever is claimed."""
     return (
@@ -491,7 +493,11 @@ def _practice_choices(
 
 
 def build_comparison(
-    params: QueryDict, *, user, organisation: Organisation | None, practices: Sequence[Organisation] = ()
+    params: QueryDict,
+    *,
+    user: AbstractBaseUser | AnonymousUser,
+    organisation: Organisation | None,
+    practices: Sequence[Organisation] = (),
 ) -> Comparison:
     """The comparison the query string asks for, as `user` may see it, with costs for the practices of
     `organisation` (given as `practices`, loaded by the caller) and any typed list size."""
