@@ -14,6 +14,7 @@ run: install
 	@mkdir -p var
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) $(BIN)/python manage.py seed_demo
+	$(DEV) $(BIN)/python manage.py seed_procurement_demo
 	$(DEV) $(BIN)/python manage.py setup_site
 	@echo "Serving http://127.0.0.1:$(PORT)/  (admin: /admin/, API: /api/v1/, health: /health/)"
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

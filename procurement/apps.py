@@ -8,7 +8,11 @@ class ProcurementConfig(AppConfig):
     def ready(self) -> None:
         # Listing pages (cms, catalogue) may not import procurement: they render registered panels.
         from catalogue.extensions import register_listing_panel
+        from search.restrictions import register_restriction
 
-        from .panels import works_with_panel
+        from .panels import WORKS_WITH_FILTER, works_with_panel
 
         register_listing_panel("procurement.works_with", works_with_panel)
+        # The catalogue search may not import procurement either: "Works with our systems" is a
+        # restriction it applies by listing id.
+        register_restriction(WORKS_WITH_FILTER)

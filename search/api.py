@@ -9,6 +9,8 @@ every parameter the view accepts.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import django_filters
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -25,6 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from . import restrictions
 from .filters import PoundsFilter, SearchFilterSet, SuggestForm, WholeNumberFilter
 from .query import FACETS
 from .service import search, suggest
@@ -52,6 +55,17 @@ def _parameter(name: str, filter_: django_filters.Filter) -> OpenApiParameter:
 
 
 SEARCH_PARAMETERS = [_parameter(name, filter_) for name, filter_ in SearchFilterSet.base_filters.items()]
+# Restrictions other apps registered in their ready() (before the URLs, hence this module, load).
+SEARCH_PARAMETERS += [
+    OpenApiParameter(
+        restriction.parameter,
+        OpenApiTypes.STR,
+        enum=[restrictions.YES],
+        required=False,
+        description=f"{restriction.label}: {restriction.hint}",
+    )
+    for restriction in restrictions.registered()
+]
 
 ERRORS_SCHEMA = {
     "type": "object",
@@ -184,9 +198,11 @@ class SearchView(APIView):
     )
     def get(self, request: Request) -> Response:
         filterset = SearchFilterSet(request.query_params)
-        if not filterset.is_valid():
-            raise ValidationError(filterset.errors)
-        query = filterset.search_query()
+        valid = filterset.is_valid()
+        allowed, restriction_errors = restrictions.allowed_ids(request, request.query_params)
+        if not valid or restriction_errors:
+            raise ValidationError({**(filterset.errors if not valid else {}), **restriction_errors})
+        query = replace(filterset.search_query(), solution_ids=allowed)
         results = search(query)
         data = {
             "results": results_for(results.hits),

@@ -36,7 +36,12 @@ def index_changed() -> None:
 
 
 def is_browse(query: SearchQuery) -> bool:
-    return not query.text.strip() and not any(query.filters.values()) and query.max_price is None
+    return (
+        not query.text.strip()
+        and not any(query.filters.values())
+        and query.max_price is None
+        and query.solution_ids is None
+    )
 
 
 def cached_browse(query: SearchQuery, backend_name: str, compute: Callable[[], T]) -> T:

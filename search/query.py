@@ -38,6 +38,9 @@ class SearchQuery:
     sort: str = "relevance"
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
+    # Only these listings (a restriction such as "works with our systems", search/restrictions.py);
+    # None: no restriction. Applied inside the candidate set, so facets and totals respect it.
+    solution_ids: frozenset[int] | None = None
 
     def selected(self, facet: str) -> tuple[str, ...]:
         return self.filters.get(facet, ())

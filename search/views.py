@@ -10,7 +10,7 @@ however many results it has: the backend's (search/service.py), then one for the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from catalogue.models import PublicationState, Solution
 
+from . import restrictions
 from .filters import SORT_CHOICES, SearchFilterSet
 from .query import FACETS, FacetValue, Hit, SearchResults
 from .service import search
@@ -112,15 +113,25 @@ def facet_panels(results: SearchResults) -> list[FacetPanel]:
 def catalogue(request: HttpRequest) -> HttpResponse:
     """/catalogue/: search the public listings. No login needed."""
     filterset = SearchFilterSet(request.GET, api=False)
-    context = {"form": filterset.form, "sorts": SORT_CHOICES}
-    if not filterset.is_valid():
+    context = {
+        "form": filterset.form,
+        "sorts": SORT_CHOICES,
+        # Filters other apps registered (search/restrictions.py), ticked as the query string says.
+        "restrictions": [
+            (restriction, request.GET.get(restriction.parameter) == restrictions.YES)
+            for restriction in restrictions.offered(request)
+        ],
+    }
+    valid = filterset.is_valid()
+    allowed, restriction_errors = restrictions.allowed_ids(request, request.GET)
+    if not valid or restriction_errors:
         context["errors"] = [
             (ERROR_TARGETS.get(name, "filters"), message)
-            for name, messages in filterset.errors.items()
+            for name, messages in {**(filterset.errors if not valid else {}), **restriction_errors}.items()
             for message in messages
         ]
         return render(request, TEMPLATE, context, status=400)
-    query = filterset.search_query()
+    query = replace(filterset.search_query(), solution_ids=allowed)
     results = search(query)
     paginator = Paginator(range(results.total), query.page_size)
     past_the_end = bool(results.total) and query.page > paginator.num_pages
@@ -133,6 +144,6 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         page=Page(results.hits, query.page, paginator) if results.hits else None,
         past_the_end=past_the_end,
         last_page=paginator.num_pages,
-        filtered=bool(query.filters or query.max_price is not None),
+        filtered=bool(query.filters or query.max_price is not None or allowed is not None),
     )
     return render(request, TEMPLATE, context)

@@ -29,10 +29,11 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
-from accounts.models import Organisation
+from accounts.models import BUYER_ORGANISATION_TYPES, Organisation
 from catalogue.conformance.display import CAPABILITY_STATES, EPIC_STATES, STANDARD_STATES
 from catalogue.models import (
     AdditionalService,
@@ -45,6 +46,7 @@ from catalogue.models import (
 )
 from catalogue.pricing import describe_price
 
+from ..works_with import OurSystems, works_with_solution
 from .conformance import SolutionConformance, conformance_of
 from .costs import Recipient, SolutionCost, solution_cost
 
@@ -107,6 +109,8 @@ class Section:
     title: str
     rows: list[Row]
     note: str = ""
+    link_text: str = ""  # a link under the note (such as "Record your systems")
+    link_url: str = ""
 
 
 @dataclass
@@ -188,6 +192,7 @@ class Loaded:
     solutions: list[Solution]
     conformance: dict[int, SolutionConformance]
     overarching: list[Standard]
+    organisation: Organisation | None = None  # the one the user acts for ("works with your systems")
 
 
 def _date(value) -> str:
@@ -371,13 +376,56 @@ def service_section(loaded: Loaded) -> Section:
     )
 
 
-SECTIONS: list[Callable[[Loaded], Section]] = [
+def works_with_section(loaded: Loaded) -> Section | None:
+    """The "Works with your systems" row (procurement/works_with.py): for a buyer organisation that
+    recorded its systems, how each solution connects to them; one that has not gets a link to record them;
+    anyone else (anonymous, suppliers) no section. Two queries, whatever the solutions."""
+    organisation = loaded.organisation
+    if organisation is None or organisation.org_type not in BUYER_ORGANISATION_TYPES:
+        return None
+    title = "Works with your systems"
+    ours = OurSystems.of(organisation)
+    if not ours:
+        return Section(
+            "works_with",
+            title,
+            [],
+            note="Record your principal clinical system and the modules you run to see which of these "
+            "solutions work with them.",
+            link_text="Record your systems",
+            link_url=reverse("procurement:systems"),
+        )
+    cells = []
+    for solution in loaded.solutions:
+        result = works_with_solution(solution, ours)
+        if result:
+            cells.append(
+                Cell([Line(tag="Works with your systems", colour="green"), *map(Line, result.lines())])
+            )
+        elif result.already_runs:
+            cells.append(Cell([Line(tag="You already run this", colour="blue")]))
+        else:
+            cells.append(Cell([Line("No integration with your systems declared")]))
+    names = ", ".join(system.name for system in ours.systems)
+    return Section(
+        "works_with",
+        title,
+        [Row("works_with", title, cells)],
+        note=f"Your systems: {names}. A solution works with them when it uses an integration one of them "
+        "provides, provides one they use, or its supplier names one of them.",
+        link_text="Change your systems",
+        link_url=reverse("procurement:systems"),
+    )
+
+
+SECTIONS: list[Callable[[Loaded], Section | None]] = [
     overview_section,
+    works_with_section,
     capabilities_section,
     standards_section,
     service_section,
 ]
-"""The comparison's sections in order. Each builds one section's rows from `Loaded`."""
+"""The comparison's sections in order. Each builds one section's rows from `Loaded` (None: no section)."""
 
 
 # --- Loading -----------------------------------------------------------------------------------------
@@ -556,8 +604,8 @@ def build_comparison(
     if len(comparison.solutions) < MIN_SOLUTIONS or len(comparison.solutions) != len(ids):
         return comparison
     conformance, overarching = conformance_of(comparison.solutions)
-    loaded = Loaded(comparison.solutions, conformance, overarching)
-    comparison.sections = [build(loaded) for build in SECTIONS]
+    loaded = Loaded(comparison.solutions, conformance, overarching, organisation)
+    comparison.sections = [section for build in SECTIONS if (section := build(loaded)) is not None]
     if not comparison.errors:
         comparison.costs = [
             solution_cost(s, recipients, comparison.term_months) for s in comparison.solutions

@@ -104,6 +104,10 @@ class DatabaseBackend:
             flagged.append(facet)
         price, price_params = "NULL", []
         where, where_params = text.condition, list(text.condition_params)
+        if query.solution_ids is not None:
+            # Our own integers, written into the SQL like the facet codes (none: nothing matches).
+            only = ", ".join(str(int(pk)) for pk in sorted(query.solution_ids))
+            where += f" AND d.solution_id IN ({only})" if only else " AND 1=0"
         if query.list_size:
             segment = (
                 "FROM search_listingpricesegment s WHERE s.document_id = d.solution_id "

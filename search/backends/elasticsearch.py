@@ -342,6 +342,8 @@ class ElasticsearchBackend:
             )
         if query.list_size and query.max_price is not None:
             filters += self.price_filters(query.list_size, query.max_price)
+        if query.solution_ids is not None:
+            filters.append({"terms": {"solution_id": sorted(query.solution_ids)}})
         return {"bool": {"must": must or [{"match_all": {}}], "filter": filters}}
 
     @staticmethod

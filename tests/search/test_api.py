@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from search import restrictions
 from search.filters import SearchFilterSet
 from search.indexing import rebuild
 from search.query import FACETS
@@ -174,7 +175,11 @@ def test_the_schema_documents_every_parameter(client):
     schema = json.loads(client.get("/api/v1/schema/?format=json").content)
     search = schema["paths"]["/api/v1/search/"]["get"]
     parameters = {parameter["name"]: parameter for parameter in search["parameters"]}
-    assert set(parameters) == set(SearchFilterSet.base_filters)
+    # The FilterSet's parameters and the restrictions other apps registered ("works_with").
+    restriction_parameters = {restriction.parameter for restriction in restrictions.registered()}
+    assert "works_with" in restriction_parameters
+    assert set(parameters) == set(SearchFilterSet.base_filters) | restriction_parameters
+    assert parameters["works_with"]["schema"]["enum"] == ["yes"]
     assert parameters["capability"]["schema"] == {"type": "array", "items": {"type": "string"}}
     assert parameters["hosting"]["schema"]["items"]["enum"] == [
         "hybrid",

@@ -151,3 +151,13 @@ def test_no_match(backend, ids):
     results = run(backend, text="dentistry")
     assert (results.total, results.hits) == (0, [])
     assert all(values == [] for values in results.facets.values())
+
+
+def test_a_restriction_to_some_listings_narrows_results_and_counts(backend, ids):
+    """`solution_ids` (search/restrictions.py, e.g. "works with our systems") applies inside the
+    candidates: facets count only the allowed listings; an empty set finds nothing."""
+    results = run(backend, solution_ids=frozenset({ids[ONLINE], ids[TRIAGE]}), sort="name")
+    assert names(results, ids) == [ONLINE, TRIAGE]
+    assert results.total == 2
+    assert sum(counts(results, "accredited").values()) == 2
+    assert run(backend, solution_ids=frozenset(), text="consultation").total == 0
