@@ -20,11 +20,12 @@ from .models import OrganisationSystem
 
 DEMO_PRACTICE = "A81001"
 DEMO_BUYER = "practice.manager@example.com"
-# The real catalogue's EMIS Web GP as the principal clinical system; a real EMIS module; and a
-# document management system that is not in the catalogue, recorded by name.
+# The real catalogue's EMIS Web GP as the principal clinical system; two real modules (EMIS's mobile
+# working, Advanced's document management); and a dictation system that is not in the catalogue,
+# recorded by name.
 PRINCIPAL = "10000-001"
-MODULES = ("10000-002",)
-NAMED_MODULES = ("Docman 10",)
+MODULES = ("10000-002", "10046-001")
+NAMED_MODULES = ("Lexacom",)
 
 
 @dataclass

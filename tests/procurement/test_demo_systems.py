@@ -31,9 +31,10 @@ def test_the_demo_practice_records_its_systems_once_and_some_listings_work_with_
     assert systems == [
         ("Emis Web GP", True, "10000-001"),
         ("Anywhere Consult", False, "10000-002"),
-        ("Docman 10", False, None),
+        ("Docman 10", False, "10046-001"),
+        ("Lexacom", False, None),
     ]
-    assert "Recorded for A81001: Emis Web GP, Anywhere Consult, Docman 10." in first.getvalue()
+    assert "Recorded for A81001: Emis Web GP, Anywhere Consult, Docman 10, Lexacom." in first.getvalue()
     assert "already recorded" in second.getvalue()
     # The demo's consumers say they connect to "EMIS Web, SystmOne".
     assert len(integrating_solution_ids(OurSystems.of(practice))) >= 3
