@@ -5,6 +5,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
+from accounts.models import Invitation, LoginThrottle, SecurityEvent
 from catalogue.conformance.ingest import ImportedCase, record_imported_results
 from catalogue.models import (
     ConformanceReport,
@@ -46,7 +47,7 @@ INLINE_ONLY = {
     "standardconformance",
 }
 # Audit records and harness evidence can be read, never added by hand.
-READ_ONLY = {ListingStateChange, ConformanceReport, HarnessResult}
+READ_ONLY = {ListingStateChange, ConformanceReport, HarnessResult, SecurityEvent, LoginThrottle, Invitation}
 
 
 @pytest.fixture
@@ -74,6 +75,10 @@ def populated():
         harness_name="Test harness",
     )
     ReportWarning.objects.create(report=report, code="unknown_solution", message="Unknown solution id 1.")
+    # The account security records, written only by accounts.services.
+    from accounts import services
+
+    services.record_failed_login("someone@example.nhs.uk", ip_address="192.0.2.1")
 
 
 def test_every_model_of_ours_is_in_the_admin_or_inline():
