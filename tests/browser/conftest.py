@@ -265,3 +265,15 @@ def home_page(transactional_db):
     from tests.factories.cms import ensure_home_page
 
     return ensure_home_page()
+
+
+@pytest.fixture
+def click(page, page_audit):
+    """Click something that loads a new page, and wait for that page's accessibility check."""
+
+    def _click(locator):
+        before = page_audit.finished
+        locator.click()
+        page_audit.wait(page, finished_at_least=before + 1)
+
+    return _click

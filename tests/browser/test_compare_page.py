@@ -26,18 +26,6 @@ pytestmark = pytest.mark.browser
 DEMO_THREE = ("99002-001", "99007-001", "10000-001")
 
 
-@pytest.fixture
-def click(page, page_audit):
-    """Click something that loads a new page, and wait for that page's accessibility check."""
-
-    def _click(locator):
-        before = page_audit.finished
-        locator.click()
-        page_audit.wait(page, finished_at_least=before + 1)
-
-    return _click
-
-
 def log_in(page, visit, click, email: str) -> None:
     visit("/accounts/login/")
     page.get_by_label("Email address").fill(email)
