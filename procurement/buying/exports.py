@@ -19,15 +19,10 @@ from django.utils.text import slugify
 from catalogue.models import PublicationState, Solution
 
 from .. import saved_searches
+from ..csv_cells import safe_cell
 from ..models import Shortlist
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PENNY = Decimal("0.01")
-
-
-def safe_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 @dataclass

@@ -15,16 +15,9 @@ from django.utils.text import slugify
 
 from catalogue.pricing import format_money
 
+from ..csv_cells import safe_cell
 from .chart import cost_chart_svg
 from .compare import Cell, Comparison, Line, Row, Section
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> str:
-    """A CSV cell a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def _money(amount) -> Cell:

@@ -29,7 +29,7 @@ from catalogue.models import (
 from catalogue.pricing import calculate_cost, to_pence
 from procurement.compare import compare as compare_module
 from procurement.compare.compare import Cell, Line, Row, Section
-from procurement.compare.exports import safe_cell
+from procurement.csv_cells import safe_cell
 from tests.factories import (
     CapabilityEpicFactory,
     CapabilityFactory,
