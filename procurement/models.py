@@ -96,11 +96,47 @@ class AuditAction(models.TextChoices):
     ALERT_SENT = "shortlist_alert_sent", "Shortlist alert sent"
     SYSTEM_ADDED = "system_added", "System recorded"
     SYSTEM_REMOVED = "system_removed", "System removed"
+    # Call-off: competitions and direct awards.
+    COMPETITION_CREATED = "competition_created", "Competition started"
+    COMPETITION_CHANGED = "competition_changed", "Competition changed"
+    COMPETITION_SCORED = "competition_scored", "Competition scored"
+    COMPETITION_AWARDED = "competition_awarded", "Competition awarded"
+    COMPETITION_CANCELLED = "competition_cancelled", "Competition cancelled"
+    DIRECT_AWARD = "direct_award", "Direct award made"
+    # Call-off: orders (call-off contracts).
+    ORDER_CREATED = "order_created", "Order started"
+    ORDER_CHANGED = "order_changed", "Order changed"
+    ORDER_COMPLETED = "order_completed", "Order completed"
+    ORDER_ACCEPTED = "order_accepted", "Order accepted by the supplier"
+    ORDER_AMENDED = "order_amended", "Order amended"
+    ORDER_TERMINATED = "order_terminated", "Order terminated"
+    ORDER_DELETED = "order_deleted", "Order deleted"
+    ORDER_EXPORTED = "order_exported", "Order exported"
+    NOTIFICATION_SENT = "notification_sent", "Notification sent"
+    COMPLIANCE_FLAGGED = "compliance_flagged", "Solution under contract lost accreditation"
+    AWARD_PUBLISHED = "award_published", "Award published (open contracting)"
+
+
+class AppendOnly(Exception):
+    """Audit records are evidence: once written they are never changed or deleted."""
+
+
+class AuditRecordQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnly("Audit records cannot be changed.")
+
+    def delete(self):
+        raise AppendOnly("Audit records cannot be deleted.")
 
 
 class AuditRecord(models.Model):
     """Who did what to which procurement record, and when. Append-only: it keeps the subject's name and
-    id as they were, so a deleted shortlist's record outlives it."""
+    id as they were, so a deleted shortlist's record outlives it. `details` holds what changed, as
+    {"before": ..., "after": ...} where a change has a before and after.
+
+    Append-only is enforced three times: save() refuses an existing row, the queryset refuses bulk
+    update() and delete(), and on PostgreSQL a trigger (migration 0003) refuses DELETE and any UPDATE
+    other than the SET NULL Django makes when a user or organisation is removed."""
 
     action = models.CharField(max_length=40, choices=AuditAction.choices)
     actor = models.ForeignKey(
@@ -115,12 +151,22 @@ class AuditRecord(models.Model):
     details = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    objects = AuditRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["subject_type", "subject_id"])]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.subject_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnly("Audit records cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("Audit records cannot be deleted.")
 
 
 # "Works with what we have": an organisation's systems.

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 
 from accounts.emails import queue_email
@@ -50,18 +50,24 @@ class ShortlistLimitReached(ValidationError):
 
 def audit(
     action: str,
-    subject: Shortlist,
+    subject: models.Model,
     *,
     user: User | None,
     details: dict | None = None,
+    subject_name: str | None = None,
 ) -> AuditRecord:
+    """Record an action on any procurement record that belongs to an organisation (a shortlist,
+    competition, order...). The subject type is the model name, so one audit page per record can
+    find its history; `details` may hold {"before": ..., "after": ...} (JSON-serialisable)."""
+    if subject_name is None:
+        subject_name = str(getattr(subject, "name", subject))
     return AuditRecord.objects.create(
         action=action,
         actor=user if user is not None and user.is_authenticated else None,
         organisation_id=subject.organisation_id,
-        subject_type="shortlist",
+        subject_type=subject._meta.model_name,
         subject_id=subject.pk,
-        subject_name=subject.name,
+        subject_name=subject_name[:255],
         details=details or {},
     )
 
