@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "cms",
     "search",
     "procurement",
+    "procurement.contracts",
 ]
 
 MIDDLEWARE = [
@@ -217,6 +218,16 @@ CONFORMANCE_SIGNATURE_MAX_AGE = env_int("CONFORMANCE_SIGNATURE_MAX_AGE", 300)  #
 CONFORMANCE_FEED_TIMEOUT = float(env("CONFORMANCE_FEED_TIMEOUT", "10"))
 # The demo harness client's secret is in the README: only the demo and tests may accept it.
 CONFORMANCE_ACCEPT_DEMO_CLIENTS = env_bool("CONFORMANCE_ACCEPT_DEMO_CLIENTS", False)
+
+# --- Open contracting (OCDS releases of awards at /api/v1/ocds/) --------------------------------------
+# The ocid prefix is issued by the Open Contracting Partnership ("ocds-" + 6 characters); the default is
+# a placeholder until one is issued. A check (contracts.E001) refuses a malformed one.
+OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", "ocds-gpitmp")
+OCDS_PUBLISHER_NAME = env("OCDS_PUBLISHER_NAME", "GP IT Marketplace")
+OCDS_LICENSE_URL = env(
+    "OCDS_LICENSE_URL", "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+)
+OCDS_PUBLICATION_POLICY_URL = env("OCDS_PUBLICATION_POLICY_URL", "")
 
 # --- Cache ----------------------------------------------------------------------------------------
 # Shared by the web processes and the workers (search's reindex debounce relies on it), so Redis

@@ -1,0 +1,1 @@
+"""Contracts' reactions to orders' signals and the catalogue's events. Wired in ContractsConfig.ready()."""
