@@ -19,6 +19,7 @@ urlpatterns = [
     # /catalogue/ (the search page) and /api/v1/search/, ahead of the catalogue API's /api/v1/ routes.
     path("", include("search.urls")),
     path("", include("procurement.urls")),
+    path("", include("procurement.competitions.urls")),  # namespace "competitions"
     path("api/v1/", include("catalogue.api.urls")),
     path("", include("catalogue.urls")),
 ]
