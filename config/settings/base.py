@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "cms",
     "search",
     "procurement",
+    "procurement.orders",
     "procurement.competitions",
     "procurement.contracts",
 ]
