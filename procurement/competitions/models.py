@@ -91,7 +91,9 @@ class Competition(models.Model):
     awarded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # order = OneToOneField("orders.Order", related_name="competition"): added with the orders app.
+    order = models.OneToOneField(
+        "orders.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="competition"
+    )
 
     objects = CompetitionQuerySet.as_manager()
 
