@@ -76,9 +76,10 @@ def buyer_party(organisation) -> dict[str, Any]:
     return party
 
 
-def supplier_party(supplier) -> dict[str, Any]:
-    legal_name = supplier.legal_name or supplier.name
-    party: dict[str, Any] = {"name": supplier.name, "roles": ["supplier"]}
+def supplier_party(supplier, *, name: str | None = None) -> dict[str, Any]:
+    name = name or supplier.name
+    legal_name = supplier.legal_name or name
+    party: dict[str, Any] = {"name": name, "roles": ["supplier"]}
     number = (supplier.companies_house_number or "").strip().upper()
     if number:
         party["id"] = f"GB-COH-{number}"
@@ -143,11 +144,11 @@ def build_release(
     framework = order.framework
     method, method_details = ROUTE_METHODS[order.route]
     buyer = buyer_party(order.organisation)
-    supplier = supplier_party(order.solution.supplier)
+    supplier = supplier_party(order.supplier, name=order.supplier_name)
     items = release_items(order, item_rows)
     value = money(order.total_cost())
     period = contract_period(order)
-    title = order.solution.name
+    title = order.solution_name  # as ordered: a later rename in the catalogue changes nothing
     award: dict[str, Any] = {
         "id": order.call_off_id,
         "title": title,
@@ -169,7 +170,10 @@ def build_release(
         contract["items"] = items
     if period:
         award["contractPeriod"] = period
-        contract["period"] = period
+        contract["period"] = dict(period)
+        if getattr(order, "terminated_on", None):
+            # Ended early: the contract's period ends on the termination date, not the planned end.
+            contract["period"]["endDate"] = end_of_day(order.terminated_on)
     if previous_release_id:
         amendment = {
             "date": rfc3339(date),
@@ -184,7 +188,7 @@ def build_release(
         "status": "complete",
         "procuringEntity": reference(buyer),
         "procurementMethod": method,
-        "procurementMethodDetails": method_details.format(framework=framework.name),
+        "procurementMethodDetails": method_details.format(framework=order.framework_name),
         "mainProcurementCategory": "services",
     }
     if items:
@@ -194,7 +198,7 @@ def build_release(
     related = {
         "id": f"framework-{framework.code}",
         "relationship": ["framework"],
-        "title": framework.name,
+        "title": order.framework_name,
         "identifier": framework.code,
     }
     if framework_uri:
