@@ -206,6 +206,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Shortlist alerts: solutions that started matching a saved search since the last run.
     "send-shortlist-alerts": {"task": "procurement.tasks.send_shortlist_alerts", "schedule": 60 * 60},
+    # Contract-end reminders 90 and 45 days before live orders end (each sent once per order).
+    "send-contract-end-reminders": {
+        "task": "procurement.contracts.tasks.send_contract_end_reminders",
+        "schedule": 24 * 60 * 60,
+    },
     # Failed-login counts whose window has passed (accounts lockout).
     "forget-stale-login-throttles": {
         "task": "accounts.tasks.forget_stale_login_throttles",
