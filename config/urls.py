@@ -21,7 +21,6 @@ urlpatterns = [
     path("", include("procurement.urls")),
     path("", include("procurement.competitions.urls")),  # namespace "competitions"
     path("", include("procurement.orders.urls")),  # namespace "orders": /orders/, /supplier/orders/
-    path("", include("procurement.orders.urls")),  # namespace "orders": /orders/, /supplier/orders/
     path("", include("procurement.contracts.urls")),  # namespace "contracts": /api/v1/ocds/, /contracts/
     path("api/v1/", include("catalogue.api.urls")),
     path("", include("catalogue.urls")),
