@@ -57,6 +57,14 @@ def site_url(path: str) -> str:
     return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}"
 
 
+def competition_url(competition: Competition) -> str:
+    """The competition's page; the buyer's dashboard if the competitions app serves no page for it."""
+    try:
+        return competition.get_absolute_url()
+    except NoReverseMatch:
+        return reverse("procurement:dashboard") + "#competitions"
+
+
 def order_url(order: Order) -> str:
     """The order's page; the orders dashboard if the orders app serves no page for it."""
     try:

@@ -66,6 +66,7 @@ def _context(organisation: Organisation, errors: list[tuple[str, str]] | None = 
     }
     for order in orders:
         order.replaced_by = replacements.get(order.pk)
+        order.replacement_url = services.competition_url(order.replaced_by) if order.replaced_by else ""
         order.is_own = order.organisation_id == organisation.pk
         order.url = services.order_url(order)
     return {
@@ -102,4 +103,4 @@ def replace(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         f"Replacement call-off for {order.call_off_id} started from a new shortlist: “{competition.name}”.",
     )
-    return redirect(competition.get_absolute_url())
+    return redirect(services.competition_url(competition))
