@@ -15,11 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.models import Role
 from catalogue.models import Supplier
 from procurement.contracts import services
 from procurement.contracts.models import Frozen, PublishedRelease, ReleaseKind
 from procurement.orders.models import Order
 from procurement.orders.services import ItemDraft, accept_order, amend_order, terminate_order, update_order
+from tests.factories import MembershipFactory
 
 from .helpers import complete
 from .ocds_schema import assert_valid_package
@@ -223,3 +225,21 @@ def test_the_ocid_prefix_is_a_setting(world, completed):
 def test_a_malformed_ocid_prefix_stops_the_checks():
     with pytest.raises(SystemCheckError, match=r"contracts\.E001"):
         call_command("check")
+
+
+def test_the_api_is_public_and_the_same_for_everyone(client, world, completed):
+    from tests.procurement.orders.helpers import ready_order
+
+    ready_order(world)  # in progress: published to no one
+    other_buyer = MembershipFactory(role=Role.BUYER).user
+    seen = []
+    for user in (None, world.supplier_user, other_buyer, world.buyer):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        response = client.get(LIST_URL)
+        assert response.status_code == 200
+        seen.append([p["releases"] for p in response.json()["results"]])
+        ocid = f"ocds-gpitmp-C{completed.number:06d}"
+        assert client.get(f"{LIST_URL}{ocid}/").status_code == 200
+    assert all(releases == seen[0] for releases in seen) and len(seen[0]) == 1
