@@ -219,7 +219,8 @@ def test_dashboard_searches_and_pages(client, world):
     )
     # The /buyer/ dashboard's orders section lists them.
     buyer_page = client.get(reverse("procurement:dashboard")).content.decode()
-    assert orders[0].call_off_id in buyer_page
+    assert "23 orders: 23 in progress, 0 live." in buyer_page
+    assert other_solution_order.call_off_id in buyer_page and orders[0].call_off_id not in buyer_page
 
 
 def test_the_supplier_sees_completed_orders_read_only_and_accepts(client, world):
