@@ -27,6 +27,7 @@ from catalogue.models import (
 )
 from catalogue.pricing import Tier
 
+from . import facet_matrix
 from .models import FacetCode, ListingDocument, ListingPriceSegment, SearchTerm
 from .price_index import Segment, cost_segments
 from .spelling import words
@@ -250,6 +251,7 @@ def store(
     for _, doc in documents:
         terms.update(doc.terms)
     add_terms(terms)
+    facet_matrix.touch()
 
 
 DOCUMENT_FIELDS = (
@@ -339,3 +341,4 @@ def empty_read_model() -> None:
             "search_searchterm",
         ):
             cursor.execute(f"DELETE FROM {table}")
+    facet_matrix.touch()

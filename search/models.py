@@ -97,6 +97,20 @@ class SearchTerm(models.Model):
         return self.term
 
 
+class IndexState(models.Model):
+    """One row: a token that every write to the read model changes, in the writing transaction. A
+    process that keeps something derived from the read model in memory (search/facet_matrix.py) reads
+    the token to know whether that copy is current: it changes exactly when the committed rows do, in
+    every process, whatever cache is configured. Random rather than a counter, so a rolled-back write
+    (as in tests) can never hand the same token to different contents."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    token = models.CharField(max_length=32, default="initial")
+
+    def __str__(self) -> str:
+        return self.token
+
+
 class WagtailIndexedListing(index.Indexed, ListingDocument):
     """The same documents through Wagtail's built-in search, for bench/search.py's comparison only:
     the service never searches this way. A proxy, so saving or deleting documents does not touch

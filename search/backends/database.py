@@ -14,9 +14,10 @@ import html
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import numpy as np
 from django.db import connection, transaction
 
-from ..models import FacetCode
+from .. import facet_matrix
 from ..query import FACETS, FacetValue, Hit, SearchQuery
 
 MARK_START, MARK_END = "\u27e6", "\u27e7"  # sentinels for highlights, never in listing text
@@ -61,53 +62,13 @@ class DatabaseBackend:
     def finish(self, cursor, words: list[str]) -> None:
         """Undo `prepare`."""
 
-    def has_all(self, codes: list[int]) -> str:
-        """SQL: the document `d` has every one of these facet codes."""
-        raise NotImplementedError
-
-    def has_any(self, codes: list[int]) -> str:
-        """SQL: the document `d` has at least one of these facet codes."""
-        raise NotImplementedError
-
-    def codes_of_candidates(self, failing: str, where: str) -> str:
-        """SQL: a row (code, failing) for each facet code of each candidate `c` meeting `where`."""
-        raise NotImplementedError
-
-    @staticmethod
-    def selected_codes(query: SearchQuery) -> dict[tuple[str, str], int]:
-        """The codes of the selected facet values (a value no listing has had has no code)."""
-        selected = {(facet, value) for facet in FACETS for value in query.selected(facet)}
-        if not selected:
-            return {}
-        rows = FacetCode.objects.filter(
-            facet__in={facet for facet, _ in selected}, value__in={value for _, value in selected}
-        ).values_list("facet", "value", "pk")
-        return {(facet, value): pk for facet, value, pk in rows if (facet, value) in selected}
-
     # --- the query ---------------------------------------------------------------------------
-    def _candidates(self, query: SearchQuery, words: list[str]) -> tuple[str, list, list[str]]:
-        """The candidate CTE's SQL, its params, and the facet filters it has a column for."""
+    def _candidates(self, query: SearchQuery, words: list[str]) -> tuple[str, list]:
+        """SQL for what the database must decide: the listings matching the text and the price cap,
+        each with its rank (when the dialect ranks in the match) and its cost at the list size."""
         text = self.text_match(words) if words else TextMatch()
-        columns, flagged = [], []
-        codes = self.selected_codes(query)
-        for facet, mode in FACETS.items():
-            values = set(query.selected(facet))
-            if not values:
-                continue
-            known = sorted(codes[(facet, value)] for value in values if (facet, value) in codes)
-            if mode == "all":
-                # Every value must be there; one that no listing has ever had matches nothing.
-                column = self.has_all(known) if len(known) == len(values) else "1=0"
-            else:
-                column = self.has_any(known) if known else "1=0"
-            columns.append(f"({column}) AS f_{facet}")
-            flagged.append(facet)
         price, price_params = "NULL", []
         where, where_params = text.condition, list(text.condition_params)
-        if query.solution_ids is not None:
-            # Our own integers, written into the SQL like the facet codes (none: nothing matches).
-            only = ", ".join(str(int(pk)) for pk in sorted(query.solution_ids))
-            where += f" AND d.solution_id IN ({only})" if only else " AND 1=0"
         if query.list_size:
             segment = (
                 "FROM search_listingpricesegment s WHERE s.document_id = d.solution_id "
@@ -119,105 +80,93 @@ class DatabaseBackend:
                 cap = "s.slope * %s + s.intercept <= CAST(%s AS NUMERIC)"  # cast: SQLite binds text
                 where += f" AND EXISTS (SELECT 1 {segment} AND {cap})"
                 where_params += [query.list_size, query.list_size, query.list_size, query.max_price]
-        select = ", ".join(
-            [
-                "d.solution_id AS id",
-                f"{'0' if text.rank_at_page else text.rank} AS rank",
-                f"{price} AS price",
-                "d.name_sort AS name_sort",
-                "d.published_at AS published_at",
-                "d.facet_codes AS codes",
-                *columns,
-            ]
-        )
-        # MATERIALIZED: computed once per statement, however often the statement refers to it.
-        source = f"search_listingdocument d {text.join}"
-        sql = f"WITH cand AS MATERIALIZED (SELECT {select} FROM {source} WHERE {where})"
-        # Parameters in the order their placeholders appear: select (rank, price, columns), then where.
-        rank_params = [] if text.rank_at_page else text.rank_params
-        return sql, [*rank_params, *price_params, *where_params], flagged
-
-    def order_by(self, query: SearchQuery, has_text: bool) -> str:
-        if query.sort == "name":
-            return "c.name_sort ASC, c.id ASC"
-        if query.sort == "-name":
-            return "c.name_sort DESC, c.id ASC"
-        if query.sort == "-published":
-            return f"c.published_at DESC {self.nulls_last}, c.name_sort ASC, c.id ASC"
-        if query.sort == "price":
-            return f"c.price ASC {self.nulls_last}, c.name_sort ASC, c.id ASC"
-        return ("rank DESC, " if has_text else "") + "c.name_sort ASC, c.id ASC"
+        rank, rank_params = ("0", []) if text.rank_at_page else (text.rank, text.rank_params)
+        sql = f"SELECT d.solution_id, {rank}, {price} FROM search_listingdocument d {text.join} WHERE {where}"
+        return sql, [*rank_params, *price_params, *where_params]
 
     def search(
         self, query: SearchQuery, words: list[str]
     ) -> tuple[int, list[Hit], dict[str, list[FacetValue]]]:
-        cte, params, flagged = self._candidates(query, words)
-        text = self.text_match(words) if words else TextMatch()
-        all_flags = " AND ".join(f"c.f_{facet}" for facet in flagged) or "1=1"
-        rank, rank_params, page_join = "c.rank", [], ""
-        if text.rank_at_page and words:
-            rank, rank_params = text.rank, text.rank_params
-            page_join = "JOIN search_listingdocument d ON d.solution_id = c.id"
-        # A listing failing two or more filters counts in no facet: leave it out before unnesting. One
-        # failing a single filter counts only in that filter's facet: `failing` says which (0: none).
-        failures = " + ".join(f"CASE WHEN c.f_{facet} THEN 0 ELSE 1 END" for facet in flagged) or "0"
-        failing = (
-            "CASE "
-            + " ".join(f"WHEN NOT c.f_{facet} THEN {n}" for n, facet in enumerate(flagged, start=1))
-            + " ELSE 0 END"
-            if flagged
-            else "0"
-        )
-        counts_in = " OR ".join(
-            [
-                "x.failing = 0",
-                *(f"(x.failing = {n} AND fc.facet = '{facet}')" for n, facet in enumerate(flagged, 1)),
-            ]
-        )
-        codes = self.codes_of_candidates(failing, f"{failures} <= 1")
-        # One statement, so the candidates are found once: the page (numbered, to keep its order
-        # through the UNION), the total, and every facet's counts, as rows of one shape.
-        sql = (
-            f"{cte}, page AS (SELECT c.id, {rank} AS rank, c.price FROM cand c {page_join} "
-            f"WHERE {all_flags} ORDER BY {self.order_by(query, bool(words))} LIMIT %s OFFSET %s), "
-            f"numbered AS (SELECT id, rank, price, ROW_NUMBER() OVER () AS position FROM page) "
-            f"SELECT 'page', CAST(id AS TEXT), CAST(position AS TEXT), rank, price FROM numbered "
-            f"UNION ALL SELECT 'total', NULL, NULL, COUNT(*), NULL FROM cand c WHERE {all_flags} "
-            # Count by code first (integers: cheap), then name the few hundred codes.
-            f"UNION ALL SELECT 'facet', fc.facet, fc.value, SUM(x.n), NULL FROM ("
-            f"SELECT code, failing, COUNT(*) AS n FROM ({codes}) y "
-            f"GROUP BY code, failing) x "
-            f"JOIN search_facetcode fc ON fc.id = x.code WHERE {counts_in} GROUP BY fc.facet, fc.value"
-        )
-        with transaction.atomic(), connection.cursor() as cursor:
-            self.prepare(cursor, words)
-            cursor.execute(sql, [*params, *rank_params, query.page_size, query.offset])
-            rows = cursor.fetchall()
-            self.finish(cursor, words)
-        page = sorted((row for row in rows if row[0] == "page"), key=lambda row: int(row[2]))
-        total = next(int(row[3]) for row in rows if row[0] == "total")
-        counts = [(row[1], row[2], int(row[3])) for row in rows if row[0] == "facet"]
-        hits = [
-            Hit(
-                solution_id=int(row[1]),
-                score=float(row[3] or 0),
-                price=None if row[4] is None else Decimal(str(row[4])),
-            )
-            for row in page
-        ]
+        """The database finds what the text (and a price cap) matches; the in-memory facet matrix
+        (search/facet_matrix.py) filters, counts every facet and orders; the database ranks the
+        results by relevance when the dialect ranks outside the match (PostgreSQL)."""
+        matrix = facet_matrix.current()
+        prices: dict[int, Decimal] = {}
+        ranks: dict[int, float] = {}
+        if words or query.list_size:
+            sql, params = self._candidates(query, words)
+            with transaction.atomic(), connection.cursor() as cursor:
+                self.prepare(cursor, words)
+                cursor.execute(sql, params)
+                found = cursor.fetchall()
+                self.finish(cursor, words)
+            ids = np.fromiter((row[0] for row in found), dtype=np.int64, count=len(found))
+            rows, complete = matrix.rows(ids)
+            if not complete:  # written since the matrix was read: read it again
+                matrix = facet_matrix.current()
+                rows, _ = matrix.rows(ids)
+            candidates = np.zeros(matrix.size, dtype=bool)
+            candidates[rows] = True
+            for solution_id, rank, price in found:
+                ranks[solution_id] = float(rank or 0)
+                if price is not None:
+                    prices[solution_id] = Decimal(str(price))
+        else:
+            candidates = np.ones(matrix.size, dtype=bool)
+        if query.solution_ids is not None:
+            allowed = np.fromiter(query.solution_ids, dtype=np.int64, count=len(query.solution_ids))
+            candidates &= np.isin(matrix.ids, allowed)
+        filtered = facet_matrix.filter_and_count(matrix, candidates, query.filters)
+        results = filtered.results
+        window = slice(query.offset, query.offset + query.page_size)
+        if words and query.sort == "relevance" and self.text_match(words).rank_at_page:
+            page = self.ranked_page(matrix.ids[results], words, query)
+        else:
+            ordered = matrix.ids[self.order(matrix, results, query, ranks, prices, words)]
+            page = [(int(i), ranks.get(int(i), 0.0)) for i in ordered[window]]
+        hits = [Hit(solution_id=i, score=score, price=prices.get(i)) for i, score in page]
         if words and hits:
             snippets = self.snippets([hit.solution_id for hit in hits], words)
             for hit in hits:
                 hit.snippet = marked(snippets.get(hit.solution_id, ""))
         facets: dict[str, list[FacetValue]] = {facet: [] for facet in FACETS}
-        for facet, value, count in counts:
-            if facet in facets:
-                facets[facet].append(FacetValue(value, count, value in query.selected(facet)))
+        for facet, value, count in filtered.counts:
+            facets[facet].append(FacetValue(value, count, value in query.selected(facet)))
         for facet, values in facets.items():
             # A selected value with no matches still shows (with 0), so it can be unselected.
             present = {v.value for v in values}
             values.extend(FacetValue(v, 0, True) for v in query.selected(facet) if v not in present)
-        return total, hits, facets
+        return len(results), hits, facets
+
+    @staticmethod
+    def order(matrix, results: np.ndarray, query: SearchQuery, ranks, prices, words) -> np.ndarray:
+        """The result rows in the query's order (ties: name, then id, as the database collates names)."""
+        ids, names = matrix.ids[results], matrix.name_rank[results]
+        if query.sort == "-name":
+            return results[np.lexsort((ids, -names))]
+        if query.sort == "-published":
+            return results[np.argsort(matrix.published_rank[results], kind="stable")]
+        if query.sort == "price":
+            cost = np.array([float(prices.get(int(i), "inf")) for i in ids])
+            return results[np.lexsort((ids, names, cost))]
+        if query.sort == "relevance" and words:
+            score = np.array([ranks.get(int(i), 0.0) for i in ids])
+            return results[np.lexsort((ids, names, -score))]
+        return results[np.lexsort((ids, names))]
+
+    def ranked_page(self, ids: np.ndarray, words: list[str], query: SearchQuery) -> list[tuple[int, float]]:
+        """The page of these listings by relevance, ranked by the database."""
+        if not len(ids):
+            return []
+        text = self.text_match(words)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.solution_id, {text.rank} AS rank FROM search_listingdocument d "
+                "WHERE d.solution_id = ANY(%s) "
+                "ORDER BY rank DESC, d.name_sort, d.solution_id LIMIT %s OFFSET %s",
+                [*text.rank_params, ids.tolist(), query.page_size, query.offset],
+            )
+            return [(int(i), float(rank or 0)) for i, rank in cursor.fetchall()]
 
     def rebuild(self, progress=None) -> int:
         """Every public listing into the read model, replacing it in one transaction: until it
@@ -275,17 +224,6 @@ class PostgresBackend(DatabaseBackend):
         if words:
             cursor.execute("RESET enable_seqscan")
 
-    # Codes are integers from our own table, so they are written into the SQL, not bound.
-    def has_all(self, codes):
-        return f"d.facet_codes @> ARRAY[{', '.join(str(int(c)) for c in codes)}]::integer[]"
-
-    def has_any(self, codes):
-        return f"d.facet_codes && ARRAY[{', '.join(str(int(c)) for c in codes)}]::integer[]"
-
-    def codes_of_candidates(self, failing, where):
-        # unnest in the select list (a ProjectSet) costs less per row than a LATERAL function scan.
-        return f"SELECT unnest(c.codes) AS code, {failing} AS failing FROM cand c WHERE {where}"
-
     def text_match(self, words):
         tsquery = "to_tsquery('english', %s)"
         expression = " & ".join(words)
@@ -314,19 +252,6 @@ class SQLiteBackend(DatabaseBackend):
 
     # name, supplier, capabilities, summary, features, epics, description
     WEIGHTS = "10.0, 4.0, 4.0, 2.0, 2.0, 2.0, 1.0"
-
-    def has_all(self, codes):
-        marks = ", ".join(str(int(c)) for c in codes)
-        found = f"SELECT COUNT(DISTINCT value) FROM json_each(d.facet_codes) WHERE value IN ({marks})"
-        return f"({found}) = {len(codes)}"
-
-    def has_any(self, codes):
-        marks = ", ".join(str(int(c)) for c in codes)
-        return f"EXISTS (SELECT 1 FROM json_each(d.facet_codes) WHERE value IN ({marks}))"
-
-    def codes_of_candidates(self, failing, where):
-        each = "cand c JOIN json_each(c.codes) AS u"
-        return f"SELECT u.value AS code, {failing} AS failing FROM {each} WHERE {where}"
 
     @staticmethod
     def match(words: list[str]) -> str:

@@ -302,6 +302,9 @@ PARAMS = {"q": "consult", "capability": "C43", "list_size": "5000", "sort": "nam
 @pytest.mark.parametrize("count", [20, 60])
 def test_a_fixed_number_of_queries(client, count, django_assert_max_num_queries):
     listings(count)
+    # The first search after the index changes also reads the facet matrix (two more queries, once
+    # per process per change, search/facet_matrix.py); every search after it costs this many.
+    client.get("/catalogue/", PARAMS)
     with django_assert_max_num_queries(12):
         assert client.get("/catalogue/", PARAMS).status_code == 200
 

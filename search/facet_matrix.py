@@ -1,0 +1,195 @@
+"""The read model's facet codes, held in memory as arrays, so facet filters and counts cost milliseconds.
+
+Counting facets in SQL means unnesting every candidate's codes and grouping them: at 50,000 listings
+and a broad text match, a quarter of a million rows and most of a search's time (docs/search.md). Here
+each process keeps one matrix of (listing, facet code) pairs, in both orientations, with each listing's
+place in the name and publication orders; a search asks the database only for what the text (and a
+price) matches, then filters, counts, sorts and pages with numpy.
+
+The copy is current by construction: every write to the read model changes `IndexState.token` in the
+same transaction (`touch`), and every search reads the token (one primary-key lookup) and reloads the
+matrix when it differs. Reloading reads one narrow row per listing (bench/search.py prints its time).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import connection
+
+from .query import FACETS
+
+_lock = threading.Lock()
+_current: FacetMatrix | None = None
+
+
+def touch() -> None:
+    """Mark the read model changed; call inside the transaction that changes it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO search_indexstate (id, token) VALUES (1, %s) "
+            "ON CONFLICT (id) DO UPDATE SET token = excluded.token",
+            [uuid.uuid4().hex],
+        )
+
+
+def token() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT token FROM search_indexstate WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else ""
+
+
+@dataclass(frozen=True)
+class FacetMatrix:
+    token: str
+    ids: np.ndarray  # solution ids, ascending: a listing's row is its position here
+    # Row-wise: the codes of listing i are codes[indptr[i]:indptr[i + 1]]; row_of[k] is the listing
+    # of codes[k]. Column-wise: the listings with code c are rows_by_code[code_ptr[c]:code_ptr[c + 1]].
+    codes: np.ndarray
+    row_of: np.ndarray
+    code_ptr: np.ndarray
+    rows_by_code: np.ndarray
+    name_rank: np.ndarray  # dense rank of name_sort (ties share a rank), as the database collates
+    published_rank: np.ndarray  # position in "latest published first, then name, then id"
+    code_facet: np.ndarray  # facet number (index in FACETS) of each code; -1 for an unknown code
+    code_value: tuple[str, ...]  # value of each code ("" for an unknown code)
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    def rows(self, solution_ids: np.ndarray) -> tuple[np.ndarray, bool]:
+        """The rows of these solution ids, and whether every one was found."""
+        position = np.searchsorted(self.ids, solution_ids)
+        position[position >= len(self.ids)] = 0
+        found = self.ids[position] == solution_ids if len(self.ids) else np.zeros(len(solution_ids), bool)
+        return position[found], bool(found.all())
+
+    def having(self, code: int) -> np.ndarray:
+        """A mask of the listings that have this code."""
+        mask = np.zeros(self.size, dtype=bool)
+        if 0 <= code < len(self.code_ptr) - 1:
+            mask[self.rows_by_code[self.code_ptr[code] : self.code_ptr[code + 1]]] = True
+        return mask
+
+    def code_of(self, facet: str, value: str) -> int | None:
+        number = FACET_NUMBERS[facet]
+        for code in np.flatnonzero(self.code_facet == number):
+            if self.code_value[code] == value:
+                return int(code)
+        return None
+
+
+FACET_NUMBERS = {facet: number for number, facet in enumerate(FACETS)}
+
+
+def current() -> FacetMatrix:
+    """The matrix for the read model as committed now (reloaded if another write has happened)."""
+    global _current
+    now = token()
+    matrix = _current
+    if matrix is not None and matrix.token == now:
+        return matrix
+    with _lock:
+        if _current is None or _current.token != now:
+            _current = load(now)
+        return _current
+
+
+def load(state: str) -> FacetMatrix:
+    nulls_last = "NULLS LAST"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT solution_id, facet_codes, "
+            "DENSE_RANK() OVER (ORDER BY name_sort), "
+            f"ROW_NUMBER() OVER (ORDER BY published_at DESC {nulls_last}, name_sort, solution_id) "
+            "FROM search_listingdocument ORDER BY solution_id"
+        )
+        rows = cursor.fetchall()
+        cursor.execute("SELECT id, facet, value FROM search_facetcode")
+        code_rows = cursor.fetchall()
+    if connection.vendor != "postgresql":
+        rows = [(r[0], json.loads(r[1]) if r[1] else [], r[2], r[3]) for r in rows]
+    count = len(rows)
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=count)
+    lengths = np.fromiter((len(r[1] or ()) for r in rows), dtype=np.int64, count=count)
+    indptr = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    codes = np.fromiter((c for r in rows for c in (r[1] or ())), dtype=np.int32, count=int(indptr[-1]))
+    row_of = np.repeat(np.arange(count, dtype=np.int32), lengths)
+    highest = max([int(codes.max()) if len(codes) else 0, *(c for c, _, _ in code_rows)], default=0)
+    code_facet = np.full(highest + 1, -1, dtype=np.int16)
+    values = [""] * (highest + 1)
+    for code, facet, value in code_rows:
+        if facet in FACET_NUMBERS:
+            code_facet[code] = FACET_NUMBERS[facet]
+            values[code] = value
+    order = np.argsort(codes, kind="stable")
+    code_ptr = np.zeros(highest + 2, dtype=np.int64)
+    np.cumsum(np.bincount(codes, minlength=highest + 1), out=code_ptr[1:])
+    return FacetMatrix(
+        token=state,
+        ids=ids,
+        codes=codes,
+        row_of=row_of,
+        code_ptr=code_ptr,
+        rows_by_code=row_of[order],
+        name_rank=np.fromiter((r[2] for r in rows), dtype=np.int64, count=count),
+        published_rank=np.fromiter((r[3] for r in rows), dtype=np.int64, count=count),
+        code_facet=code_facet,
+        code_value=tuple(values),
+    )
+
+
+@dataclass
+class Filtered:
+    """What the facet filters leave of a candidate set: the results (rows passing every filter) and
+    every facet's disjunctive counts (a selected facet's counts ignore that facet's own filter)."""
+
+    results: np.ndarray
+    counts: list[tuple[str, str, int]]
+
+
+def filter_and_count(
+    matrix: FacetMatrix, candidates: np.ndarray, selected: dict[str, tuple[str, ...]]
+) -> Filtered:
+    """`candidates`: a mask over the matrix's rows (what the text, price and restrictions allow).
+    `selected`: facet -> chosen values. "all" facets need every value, "any" facets one of them."""
+    flags: list[tuple[int, np.ndarray]] = []
+    for facet, values in selected.items():
+        if not values:
+            continue
+        known = [matrix.code_of(facet, value) for value in values]
+        if FACETS[facet] == "all":
+            mask = np.ones(matrix.size, dtype=bool)
+            for code in known:
+                mask &= matrix.having(code) if code is not None else False
+        else:
+            mask = np.zeros(matrix.size, dtype=bool)
+            for code in known:
+                if code is not None:
+                    mask |= matrix.having(code)
+        flags.append((FACET_NUMBERS[facet], mask))
+    # failing: 0 for a candidate passing every filter, the facet's number + 1 for one failing exactly
+    # that facet's filter (it counts only in that facet), -1 for the rest (they count nowhere).
+    failures = np.zeros(matrix.size, dtype=np.int8)
+    failing = np.zeros(matrix.size, dtype=np.int16)
+    for number, mask in flags:
+        failures += ~mask
+        failing[~mask] = number + 1
+    failing[(failures > 1) | ~candidates] = -1
+    of_entry = failing[matrix.row_of]
+    counted = (of_entry == 0) | (of_entry == matrix.code_facet[matrix.codes].astype(np.int16) + 1)
+    totals = np.bincount(matrix.codes[counted], minlength=len(matrix.code_facet))
+    facet_names = list(FACETS)
+    counts = [
+        (facet_names[matrix.code_facet[code]], matrix.code_value[code], int(totals[code]))
+        for code in np.flatnonzero(totals)
+        if matrix.code_facet[code] >= 0
+    ]
+    return Filtered(results=np.flatnonzero(failing == 0), counts=counts)
