@@ -126,24 +126,22 @@ def csv_response(orders: QuerySet[Order], filename: str) -> StreamingHttpRespons
     return response
 
 
+def summary_html(order: Order, *, link: str) -> str:
+    """The order summary as the HTML the PDF is made from: parties, term, items with prices,
+    quantities and costs, and every service recipient."""
+    recipients = list(order.recipients.all())
+    cost = order.cost()
+    items = [
+        (item, item.total_quantity(recipients), item.cost(cost.term_months, recipients))
+        for item in order.items.all()
+    ]
+    return render_to_string(
+        "orders/summary_pdf.html",
+        {"order": order, "recipients": recipients, "items": items, "cost": cost, "link": link},
+    )
+
+
 def summary_pdf(order: Order, *, link: str) -> bytes:
-    """The order summary: parties, term, recipients, items with prices and quantities, and costs."""
     from weasyprint import HTML  # imported here: loading pango costs time every other page can skip
 
-    recipients = list(order.recipients.all())
-    items = list(order.items.all())
-    cost = order.cost()
-    html = render_to_string(
-        "orders/summary_pdf.html",
-        {
-            "order": order,
-            "recipients": recipients,
-            "items": [
-                (item, item.total_quantity(recipients), item.cost(cost.term_months, recipients))
-                for item in items
-            ],
-            "cost": cost,
-            "link": link,
-        },
-    )
-    return HTML(string=html).write_pdf()
+    return HTML(string=summary_html(order, link=link)).write_pdf()

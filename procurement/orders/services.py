@@ -53,6 +53,7 @@ __all__ = [
     "complete_order",
     "create_order",
     "delete_order",
+    "record_export",
     "remove_item",
     "set_recipients",
     "terminate_order",
@@ -738,3 +739,8 @@ def delete_order(order: Order, *, user: User) -> None:
             },
         )
         locked.delete()
+
+
+def record_export(order: Order, *, user: User, export_format: str) -> None:
+    """Record that someone downloaded the order (who has seen the contract is part of its history)."""
+    audit(AuditAction.ORDER_EXPORTED, order, user=user, details={"format": export_format})

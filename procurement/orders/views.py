@@ -24,8 +24,6 @@ from catalogue.conformance.awards import NotAwardable
 from catalogue.models import Price
 from procurement.audit_trail import audit_csv_response, audit_trail_context
 from procurement.buying.views import buying_organisation
-from procurement.models import AuditAction
-from procurement.services import audit
 
 from . import exports, forms, lifecycle, services, tasklist
 from .models import Order, OrderStatus
@@ -511,7 +509,7 @@ def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         content_type="application/pdf",
     )
     response["Content-Disposition"] = f'attachment; filename="{order.call_off_id}-summary.pdf"'
-    audit(AuditAction.ORDER_EXPORTED, order, user=request.user, details={"format": "pdf"})
+    services.record_export(order, user=request.user, export_format="pdf")
     return response
 
 
@@ -519,7 +517,7 @@ def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def order_csv(request: HttpRequest, pk: int):
     order = buyer_order(request, pk)
-    audit(AuditAction.ORDER_EXPORTED, order, user=request.user, details={"format": "csv"})
+    services.record_export(order, user=request.user, export_format="csv")
     return exports.csv_response(Order.objects.filter(pk=order.pk), f"{order.call_off_id}-full.csv")
 
 
