@@ -136,6 +136,8 @@ class CompetitionSolution(models.Model):
     catalogue_id = models.CharField(max_length=12)
     solution_name = models.CharField(max_length=255)
     supplier_name = models.CharField(max_length=255)
+    # The id of the listing's latest approval (catalogue.ListingStateChange, which keeps the content
+    # that went live); empty for a seeded listing never approved through the workflow.
     listing_version = models.CharField(
         max_length=64, blank=True, help_text="The live listing revision when frozen (empty if none)."
     )

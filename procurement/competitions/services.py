@@ -21,11 +21,12 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Organisation
 from catalogue.conformance.awards import award_problems
-from catalogue.models import IntegrationType, Price, Solution
+from catalogue.models import IntegrationType, ListingAction, ListingStateChange, Price, Solution
 from procurement import saved_searches
 from procurement.models import AuditAction, Shortlist
 from procurement.querysets import can_buy_for
@@ -116,15 +117,14 @@ def _audit(action: str, competition: Competition, *, user: User, before=None, af
 
 
 def _listing_versions(solution_ids: Iterable[int]) -> dict[int, str]:
-    """The live revision of each solution's listing page, where the CMS has one."""
-    from cms.models import ListingPage
-
-    return {
-        solution_id: str(revision_id)
-        for solution_id, revision_id in ListingPage.objects.filter(solution_id__in=list(solution_ids))
-        .exclude(live_revision_id=None)
-        .values_list("solution_id", "live_revision_id")
-    }
+    """The live version of each listing: the catalogue's record of its latest approval (which keeps the
+    content that went live), where it has one; seeded listings have none and keep `published_at`."""
+    latest = (
+        ListingStateChange.objects.filter(solution_id__in=list(solution_ids), action=ListingAction.APPROVED)
+        .values("solution_id")
+        .annotate(latest=Max("pk"))
+    )
+    return {row["solution_id"]: str(row["latest"]) for row in latest}
 
 
 def _price_snapshot(price: Price) -> dict:

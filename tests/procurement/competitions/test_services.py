@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Role
-from catalogue.models import PriceTier, PublicationState
+from catalogue.models import ListingAction, ListingStateChange, PriceTier, PublicationState
 from procurement.competitions import results, services
 from procurement.competitions.models import CompetitionStatus, Criteria, Route
 from procurement.models import AuditAction, AuditRecord
@@ -31,6 +31,12 @@ def history(competition):
 
 
 def test_start_freezes_the_matching_solutions_and_catalogue_edits_never_change_them(world):
+    approval = ListingStateChange.objects.create(
+        solution=world.solutions["Tiered Three"],
+        action=ListingAction.APPROVED,
+        from_state=PublicationState.SUBMITTED,
+        to_state=PublicationState.PUBLISHED,
+    )
     competition = start(world)
     frozen = {row.solution_name: row for row in competition.solutions.all()}
     assert set(frozen) == set(world.solutions)
@@ -41,6 +47,7 @@ def test_start_freezes_the_matching_solutions_and_catalogue_edits_never_change_t
         {"lower": 5001, "upper": None, "unit_price": "1.1000"},
     ]
     assert tiered.is_accredited and tiered.publication_state == PublicationState.PUBLISHED
+    assert tiered.listing_version == str(approval.pk)
     assert tiered.frameworks == [
         {"code": "LIVE001", "name": "LIVE001", "maximum_term_months": 36, "live": True}
     ]
