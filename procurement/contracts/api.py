@@ -62,6 +62,7 @@ def releases_by_ocid(ocids: list[str]) -> dict[str, list[dict]]:
 
 
 class ReleasePackageListView(GenericAPIView):
+    queryset = PublishedRelease.objects.none()  # for the schema; get() pages the published processes
     permission_classes = [AllowAny]
     pagination_class = PackagePagination
     serializer_class = ReleasePackageSerializer
@@ -84,6 +85,7 @@ class ReleasePackageListView(GenericAPIView):
 
 
 class ReleasePackageDetailView(GenericAPIView):
+    queryset = PublishedRelease.objects.none()  # for the schema; get() reads the ocid's releases
     permission_classes = [AllowAny]
     serializer_class = ReleasePackageSerializer
 
