@@ -16,7 +16,7 @@ from accounts.models import Organisation, User
 from catalogue.models import Solution
 
 from . import services
-from .models import OrganisationSystem
+from .models import OrganisationSystem, Shortlist
 
 DEMO_PRACTICE = "A81001"
 DEMO_BUYER = "practice.manager@example.com"
@@ -62,3 +62,64 @@ def seed_demo_systems() -> DemoSystemsResult:
             if not recorded.filter(solution__isnull=True, name__iexact=name).exists():
                 created.append(services.record_system(organisation, user=user, name=name).name)
     return DemoSystemsResult(created)
+
+
+# --- Competitions: what the commissioner's call-off journey needs --------------------------------------
+
+DEMO_COMMISSIONER = "commissioner@example.com"
+DEMO_ICB = "QHM"
+COMPETITION_SHORTLIST = "GP prescribing for our practices"
+# Accredited listings meeting C14 (Prescribing): four demo listings, all awardable (accredited, on a
+# live framework, published), with per-patient prices of different shapes, so a competition between
+# three of them for a few practices has something to weigh.
+COMPETITION_SEARCH = {"capability": ["C14"], "accredited": ["yes"]}
+# A supplier editor for the demo supplier Fellside Health Systems (99007), so the demo can show the
+# supplier accepting an order awarded to Fellside GP (the real suppliers' demo editors, supplier.a and
+# supplier.b, have no accredited listing to win with).
+DEMO_SUPPLIER_EDITOR = ("supplier.c@example.com", "Sam", "Lowther", "99007")
+
+
+@dataclass
+class DemoCompetitionResult:
+    created: list[str]
+    skipped: str = ""
+
+
+def seed_demo_competition() -> DemoCompetitionResult:
+    """The commissioner's shortlist to start a competition from, and the demo supplier's editor.
+    Idempotent: a shortlist of that name, the user and the membership are made only if missing."""
+    from accounts.models import Membership, Role
+    from catalogue.demo import DEMO_PASSWORD
+    from catalogue.models import Supplier
+
+    organisation = Organisation.objects.filter(ods_code=DEMO_ICB).first()
+    user = User.objects.filter(email=DEMO_COMMISSIONER).first()
+    email, first_name, last_name, supplier_code = DEMO_SUPPLIER_EDITOR
+    supplier = Supplier.objects.filter(code=supplier_code).select_related("organisation").first()
+    if organisation is None or user is None or supplier is None:
+        return DemoCompetitionResult(
+            [], skipped="the demo ICB, its commissioner or supplier 99007 is missing: run seed_demo"
+        )
+    created = []
+    with transaction.atomic():
+        if not Shortlist.objects.filter(organisation=organisation, name=COMPETITION_SHORTLIST).exists():
+            services.create_shortlist(
+                user=user,
+                organisation=organisation,
+                name=COMPETITION_SHORTLIST,
+                description="Accredited prescribing solutions to compete for the ICB's practices.",
+                parameters=COMPETITION_SEARCH,
+            )
+            created.append(f"shortlist “{COMPETITION_SHORTLIST}”")
+        editor = User.objects.filter(email=email).first()
+        if editor is None:
+            editor = User.objects.create_user(
+                email, DEMO_PASSWORD, first_name=first_name, last_name=last_name
+            )
+            created.append(f"user {email}")
+        _, made = Membership.objects.get_or_create(
+            user=editor, organisation=supplier.organisation, role=Role.SUPPLIER_EDITOR
+        )
+        if made:
+            created.append(f"{email} as supplier editor of {supplier.name}")
+    return DemoCompetitionResult(created)

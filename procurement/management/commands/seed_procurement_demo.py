@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from procurement.demo import DEMO_PRACTICE, seed_demo_systems
+from procurement.demo import DEMO_PRACTICE, seed_demo_competition, seed_demo_systems
 
 
 class Command(BaseCommand):
@@ -18,3 +18,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Recorded for {DEMO_PRACTICE}: {', '.join(result.created)}.")
         else:
             self.stdout.write(f"The systems of {DEMO_PRACTICE} are already recorded.")
+        competition = seed_demo_competition()
+        done = competition.skipped or ", ".join(competition.created) or "already in place"
+        self.stdout.write(f"Competition demo: {done}.")
