@@ -105,6 +105,10 @@ def csv_rows(orders: QuerySet[Order]) -> Iterator[list]:
     )
     for order in chunked:
         yield from order_rows(order)
+        # Prefetching sets each item's and recipient's `order` back to the order: a reference cycle
+        # that only Python's cycle collector would free, late. Dropping the prefetched lists breaks
+        # it, so each order is freed as soon as its rows are written and memory stays flat.
+        order._prefetched_objects_cache.clear()
 
 
 class _Echo:
