@@ -149,6 +149,7 @@ def build_release(
     value = money(order.total_cost())
     period = contract_period(order)
     title = order.solution_name  # as ordered: a later rename in the catalogue changes nothing
+    release_id = f"{order.call_off_id}-{'-'.join(tags)}"
     award: dict[str, Any] = {
         "id": order.call_off_id,
         "title": title,
@@ -179,6 +180,7 @@ def build_release(
             "date": rfc3339(date),
             "rationale": f"Order amended: revision {order.call_off_id} replaces the previous revision.",
             "amendsReleaseID": previous_release_id,
+            "releaseID": release_id,
         }
         award["amendments"] = [dict(amendment, id=f"{order.call_off_id}-award")]
         contract["amendments"] = [dict(amendment, id=f"{order.call_off_id}-contract")]
@@ -205,7 +207,7 @@ def build_release(
         related["uri"] = framework_uri
     return {
         "ocid": ocid_for(order),
-        "id": f"{order.call_off_id}-{'-'.join(tags)}",
+        "id": release_id,
         "date": rfc3339(date),
         "tag": list(tags),
         "initiationType": "tender",

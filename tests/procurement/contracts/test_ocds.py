@@ -175,6 +175,7 @@ def test_amendment_and_termination_publish_further_releases_of_the_same_process(
     assert amended["tag"] == ["awardUpdate", "contractAmendment"]
     assert amended["contracts"][0]["id"] == amendment.call_off_id
     assert amended["contracts"][0]["amendments"][0]["amendsReleaseID"] == award["id"]
+    assert amended["contracts"][0]["amendments"][0]["releaseID"] == amended["id"]
     assert (
         amended["contracts"][0]["period"]["durationInDays"]
         > award["contracts"][0]["period"]["durationInDays"]
