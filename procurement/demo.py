@@ -123,3 +123,93 @@ def seed_demo_competition() -> DemoCompetitionResult:
         if made:
             created.append(f"{email} as supplier editor of {supplier.name}")
     return DemoCompetitionResult(created)
+
+
+# --- Orders: a completed call-off for the commissioner's ICB ----------------------------------------------
+
+DEMO_ORDER_DESCRIPTION = "Demo: prescribing for three practices"
+DEMO_ORDER_RECIPIENTS = 3
+
+
+@dataclass
+class DemoOrderResult:
+    call_off_id: str = ""
+    skipped: str = ""  # why nothing was done (the demo is not loaded, or the order exists)
+
+
+def seed_demo_order() -> DemoOrderResult:
+    """A completed direct-award order of the ICB's for an accredited prescribing listing (per-patient
+    price, three practices), so the orders dashboard, an order's summary and its exports have something
+    to show. Not with Fellside (99007): the competition demo awards to Fellside, and its supplier's
+    list of orders should show that award alone. Idempotent: nothing is made when an order with the
+    demo's description exists."""
+    import datetime
+
+    from catalogue.models import ProvisioningType
+    from procurement.orders import services as orders
+    from procurement.orders.models import Order
+
+    organisation = Organisation.objects.filter(ods_code=DEMO_ICB).first()
+    user = User.objects.filter(email=DEMO_COMMISSIONER).first()
+    if organisation is None or user is None:
+        return DemoOrderResult(skipped="the demo ICB or its commissioner is missing: run seed_demo")
+    existing = Order.objects.filter(organisation=organisation, description=DEMO_ORDER_DESCRIPTION).first()
+    if existing is not None:
+        return DemoOrderResult(existing.call_off_id, skipped=f"{existing.call_off_id} is already in place")
+    candidates = (
+        Solution.objects.published()
+        .filter(is_accredited=True, capabilities__ref="C14")
+        .exclude(supplier__code=DEMO_SUPPLIER_EDITOR[3])
+        .distinct()
+        .order_by("catalogue_id")
+    )
+    for solution in candidates:
+        price = solution.prices.filter(
+            is_published=True, provisioning_type=ProvisioningType.PER_PATIENT
+        ).first()
+        if price is not None and any(f.is_live() for f in solution.frameworks.all()):
+            break
+    else:
+        return DemoOrderResult(skipped="no accredited prescribing listing with a per-patient price")
+    practices = list(
+        Organisation.objects.practices_of(organisation)
+        .filter(list_size__isnull=False)  # per-patient quantities are list sizes
+        .order_by("name")[:DEMO_ORDER_RECIPIENTS]
+    )
+    today = datetime.date.today()
+    with transaction.atomic():
+        order = orders.create_order(
+            organisation=organisation,
+            user=user,
+            solution=solution,
+            route="direct_award",
+            recipients=practices,
+            items=[orders.ItemDraft(price=price)],
+            commencement_date=today + datetime.timedelta(days=30),
+            initial_period_months=12,
+            maximum_term_months=min(36, order_maximum(solution)),
+            description=DEMO_ORDER_DESCRIPTION,
+        )
+        if not order.supplier_contact_email:
+            orders.update_order(
+                order,
+                user=user,
+                supplier_contact_name=f"{order.supplier_name} orders",
+                supplier_contact_email="orders@supplier.example.com",
+            )
+        funding = (order.funding_types or ["Local funding"])[0]
+        for item in order.items.all():
+            orders.update_item(
+                order,
+                user=user,
+                item_id=item.pk,
+                planned_delivery_date=order.commencement_date + datetime.timedelta(days=14),
+                funding_source=funding,
+            )
+        orders.complete_order(order, user=user)
+    return DemoOrderResult(order.call_off_id)
+
+
+def order_maximum(solution: Solution) -> int:
+    """The maximum term of the framework create_order calls off from (the solution's first live one)."""
+    return next((f.maximum_term_months for f in solution.frameworks.all() if f.is_live()), 36)

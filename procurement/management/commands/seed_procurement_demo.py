@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from procurement.demo import DEMO_PRACTICE, seed_demo_competition, seed_demo_systems
+from procurement.demo import DEMO_PRACTICE, seed_demo_competition, seed_demo_order, seed_demo_systems
 
 
 class Command(BaseCommand):
@@ -21,3 +21,5 @@ class Command(BaseCommand):
         competition = seed_demo_competition()
         done = competition.skipped or ", ".join(competition.created) or "already in place"
         self.stdout.write(f"Competition demo: {done}.")
+        order = seed_demo_order()
+        self.stdout.write(f"Order demo: {order.skipped or f'{order.call_off_id} completed'}.")
