@@ -10,8 +10,10 @@ import datetime
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .models import DESCRIPTION_MAX_LENGTH, TERMINATION_REASON_MAX_LENGTH
+from .services import clean_price, clean_term
 
 MAX_QUANTITY = 10_000_000
 
@@ -106,13 +108,21 @@ class TermForm(DateParts, forms.Form):
         },
     )
 
-    def __init__(self, *args, commencement: datetime.date | None = None, **kwargs):
+    def __init__(
+        self, *args, commencement: datetime.date | None = None, framework_maximum: int = 120, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        self.framework_maximum = framework_maximum
         self.add_date("commencement_date", commencement)
 
     def clean(self):
         cleaned = super().clean()
         cleaned["commencement_date"] = self.clean_date_parts("commencement_date", "commencement date")
+        # The service checks the term again; checking here too shows every problem at once.
+        for field, message in clean_term(
+            self.framework_maximum, cleaned.get("initial_period_months"), cleaned.get("maximum_term_months")
+        ).items():
+            self.add_error(field, message)
         return cleaned
 
 
@@ -185,6 +195,18 @@ class ItemForm(forms.Form):
                 error_messages={"required": "Choose whether the quantity is per month or per year."},
             )
             self.initial.setdefault("estimation_period", item.estimation_period or None)
+
+    def clean(self):
+        cleaned = super().clean()
+        # The service checks prices again; checking here too shows every problem at once.
+        for name, tier in self._price_names():
+            if cleaned.get(name) is not None:
+                try:
+                    clean_price(cleaned[name], Decimal(tier["list_price"]), field=name)
+                except ValidationError as error:
+                    for message in error.message_dict[name]:
+                        self.add_error(name, message)
+        return cleaned
 
     def tier_fields(self) -> list[tuple]:
         """(bound field, label, hint) for each tier's price box."""

@@ -165,7 +165,10 @@ def section(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         form = forms.SupplierContactForm(data, initial=_fields(order, forms.SupplierContactForm))
     else:
         form = forms.TermForm(
-            data, commencement=order.commencement_date, initial=_fields(order, forms.TermForm)
+            data,
+            commencement=order.commencement_date,
+            framework_maximum=order.framework_maximum_term_months,
+            initial=_fields(order, forms.TermForm),
         )
     if data is not None and form.is_valid():
         changes = {
