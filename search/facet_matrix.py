@@ -16,14 +16,18 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection
 
 from .query import FACETS
 
-_lock = threading.Lock()
+_lock = threading.RLock()
+# Cached text matches per process: each holds a few arrays the size of the catalogue (about 1 MB at
+# 50,000 listings).
+CACHE_SIZE = 32
 _current: FacetMatrix | None = None
 
 
@@ -58,6 +62,16 @@ class FacetMatrix:
     published_rank: np.ndarray  # position in "latest published first, then name, then id"
     code_facet: np.ndarray  # facet number (index in FACETS) of each code; -1 for an unknown code
     code_value: tuple[str, ...]  # value of each code ("" for an unknown code)
+    # What backends derive from this state of the index (such as a text's matches), dropped with the
+    # matrix when the index changes. Least recently used first; at most CACHE_SIZE entries.
+    cache: OrderedDict = field(default_factory=OrderedDict, compare=False, repr=False)
+
+    def remember(self, key, value) -> None:
+        with _lock:
+            self.cache[key] = value
+            self.cache.move_to_end(key)
+            while len(self.cache) > CACHE_SIZE:
+                self.cache.popitem(last=False)
 
     @property
     def size(self) -> int:

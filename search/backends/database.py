@@ -44,6 +44,17 @@ class TextMatch:
     rank_at_page: bool = False
 
 
+@dataclass
+class Matched:
+    """The listings a text (and a price cap) matches, as matrix rows, with what the database said of
+    them: rank (NaN until ranked) and cost at the list size (inf when none)."""
+
+    rows: np.ndarray
+    ranks: np.ndarray
+    costs: np.ndarray
+    prices: dict[int, Decimal] = field(default_factory=dict)
+
+
 class DatabaseBackend:
     name = "database"
 
@@ -84,6 +95,38 @@ class DatabaseBackend:
         sql = f"SELECT d.solution_id, {rank}, {price} FROM search_listingdocument d {text.join} WHERE {where}"
         return sql, [*rank_params, *price_params, *where_params]
 
+    def matches(self, matrix: facet_matrix.FacetMatrix, query: SearchQuery, words: list[str]) -> Matched:
+        """What the text and the price cap match, from the matrix's cache when this text has been
+        asked since the index last changed: a buyer refining a search by facets, paging or sorting
+        asks the same text again and again, and only the facet work is new."""
+        key = ("match", tuple(words), query.list_size, query.max_price)
+        found = matrix.cache.get(key)
+        if found is not None:
+            return found
+        sql, params = self._candidates(query, words)
+        with transaction.atomic(), connection.cursor() as cursor:
+            self.prepare(cursor, words)
+            cursor.execute(sql, params)
+            rows_found = cursor.fetchall()
+            self.finish(cursor, words)
+        ids = np.fromiter((row[0] for row in rows_found), dtype=np.int64, count=len(rows_found))
+        rows, complete = matrix.rows(ids)
+        if not complete:
+            # Written between reading the matrix and matching (another process's reindex): the rows
+            # the matrix does not know are left out of this answer; the next search reloads.
+            keep = np.isin(ids, matrix.ids)
+            rows_found = [row for row, kept in zip(rows_found, keep, strict=True) if kept]
+        matched = Matched(rows=rows, ranks=np.full(matrix.size, np.nan), costs=np.full(matrix.size, np.inf))
+        if words and not self.text_match(words).rank_at_page:
+            matched.ranks[rows] = [float(row[1] or 0) for row in rows_found]
+        for row, (solution_id, _, price) in zip(rows, rows_found, strict=True):
+            if price is not None:
+                matched.prices[solution_id] = Decimal(str(price))
+                matched.costs[row] = float(price)
+        if complete:
+            matrix.remember(key, matched)
+        return matched
+
     def search(
         self, query: SearchQuery, words: list[str]
     ) -> tuple[int, list[Hit], dict[str, list[FacetValue]]]:
@@ -91,26 +134,11 @@ class DatabaseBackend:
         (search/facet_matrix.py) filters, counts every facet and orders; the database ranks the
         results by relevance when the dialect ranks outside the match (PostgreSQL)."""
         matrix = facet_matrix.current()
-        prices: dict[int, Decimal] = {}
-        ranks: dict[int, float] = {}
+        matched = None
         if words or query.list_size:
-            sql, params = self._candidates(query, words)
-            with transaction.atomic(), connection.cursor() as cursor:
-                self.prepare(cursor, words)
-                cursor.execute(sql, params)
-                found = cursor.fetchall()
-                self.finish(cursor, words)
-            ids = np.fromiter((row[0] for row in found), dtype=np.int64, count=len(found))
-            rows, complete = matrix.rows(ids)
-            if not complete:  # written since the matrix was read: read it again
-                matrix = facet_matrix.current()
-                rows, _ = matrix.rows(ids)
+            matched = self.matches(matrix, query, words)
             candidates = np.zeros(matrix.size, dtype=bool)
-            candidates[rows] = True
-            for solution_id, rank, price in found:
-                ranks[solution_id] = float(rank or 0)
-                if price is not None:
-                    prices[solution_id] = Decimal(str(price))
+            candidates[matched.rows] = True
         else:
             candidates = np.ones(matrix.size, dtype=bool)
         if query.solution_ids is not None:
@@ -118,13 +146,16 @@ class DatabaseBackend:
             candidates &= np.isin(matrix.ids, allowed)
         filtered = facet_matrix.filter_and_count(matrix, candidates, query.filters)
         results = filtered.results
-        window = slice(query.offset, query.offset + query.page_size)
-        if words and query.sort == "relevance" and self.text_match(words).rank_at_page:
-            page = self.ranked_page(matrix.ids[results], words, query)
-        else:
-            ordered = matrix.ids[self.order(matrix, results, query, ranks, prices, words)]
-            page = [(int(i), ranks.get(int(i), 0.0)) for i in ordered[window]]
-        hits = [Hit(solution_id=i, score=score, price=prices.get(i)) for i, score in page]
+        if words and query.sort == "relevance":
+            self.rank(matrix, matched, results, words)
+        ordered = self.order(matrix, results, query, matched, bool(words))
+        page = ordered[query.offset : query.offset + query.page_size]
+        prices = matched.prices if matched else {}
+        hits = []
+        for row in page:
+            solution_id = int(matrix.ids[row])
+            score = float(matched.ranks[row]) if matched and not np.isnan(matched.ranks[row]) else 0.0
+            hits.append(Hit(solution_id=solution_id, score=score, price=prices.get(solution_id)))
         if words and hits:
             snippets = self.snippets([hit.solution_id for hit in hits], words)
             for hit in hits:
@@ -139,34 +170,38 @@ class DatabaseBackend:
         return len(results), hits, facets
 
     @staticmethod
-    def order(matrix, results: np.ndarray, query: SearchQuery, ranks, prices, words) -> np.ndarray:
+    def order(
+        matrix, results: np.ndarray, query: SearchQuery, matched: Matched | None, text: bool
+    ) -> np.ndarray:
         """The result rows in the query's order (ties: name, then id, as the database collates names)."""
         ids, names = matrix.ids[results], matrix.name_rank[results]
         if query.sort == "-name":
             return results[np.lexsort((ids, -names))]
         if query.sort == "-published":
             return results[np.argsort(matrix.published_rank[results], kind="stable")]
-        if query.sort == "price":
-            cost = np.array([float(prices.get(int(i), "inf")) for i in ids])
-            return results[np.lexsort((ids, names, cost))]
-        if query.sort == "relevance" and words:
-            score = np.array([ranks.get(int(i), 0.0) for i in ids])
-            return results[np.lexsort((ids, names, -score))]
+        if query.sort == "price" and matched is not None:
+            return results[np.lexsort((ids, names, matched.costs[results]))]
+        if query.sort == "relevance" and text and matched is not None:
+            return results[np.lexsort((ids, names, -np.nan_to_num(matched.ranks[results])))]
         return results[np.lexsort((ids, names))]
 
-    def ranked_page(self, ids: np.ndarray, words: list[str], query: SearchQuery) -> list[tuple[int, float]]:
-        """The page of these listings by relevance, ranked by the database."""
-        if not len(ids):
-            return []
+    def rank(self, matrix, matched: Matched, results: np.ndarray, words: list[str]) -> None:
+        """Fill in the rank of the results not ranked yet (PostgreSQL ranks outside the match: only
+        the listings that pass the filters are ranked, and each only once per text and index)."""
+        missing = results[np.isnan(matched.ranks[results])]
+        if not len(missing):
+            return
         text = self.text_match(words)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT d.solution_id, {text.rank} AS rank FROM search_listingdocument d "
-                "WHERE d.solution_id = ANY(%s) "
-                "ORDER BY rank DESC, d.name_sort, d.solution_id LIMIT %s OFFSET %s",
-                [*text.rank_params, ids.tolist(), query.page_size, query.offset],
+                f"SELECT d.solution_id, {text.rank} FROM search_listingdocument d "
+                "WHERE d.solution_id = ANY(%s)",
+                [*text.rank_params, matrix.ids[missing].tolist()],
             )
-            return [(int(i), float(rank or 0)) for i, rank in cursor.fetchall()]
+            ranked = cursor.fetchall()
+        ids = np.fromiter((row[0] for row in ranked), dtype=np.int64, count=len(ranked))
+        rows, _ = matrix.rows(ids)  # all found: they are the matrix's own ids
+        matched.ranks[rows] = [float(row[1] or 0) for row in ranked]
 
     def rebuild(self, progress=None) -> int:
         """Every public listing into the read model, replacing it in one transaction: until it
