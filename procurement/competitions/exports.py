@@ -22,7 +22,7 @@ def results_pdf(competition: Competition, ranked: Sequence[results.Result], *, l
             "results": ranked,
             "elements": [(key, label) for key, label in scoring.ELEMENTS.items() if weights[key]],
             "left_out": [row for row in competition.solutions.all() if row.selected is False],
-            "recipients": competition.recipients.order_by("name"),
+            "recipients": results.recipients_of(competition),
             "link": link,
             "generated_at": timezone.now(),
         },

@@ -21,3 +21,18 @@ class CompetitionQuerySet(models.QuerySet):
 
     def visible_to(self, user: User | None) -> CompetitionQuerySet:
         return self.filter(organisation_id__in=buying_organisation_ids(user))
+
+    def with_details(self) -> CompetitionQuerySet:
+        """The frozen solutions and the recipients (only the fields costs need), fetched once for a
+        page that reads them many times (task list, costs, routes, results)."""
+        from accounts.models import Organisation
+
+        return self.select_related("organisation", "created_by").prefetch_related(
+            "solutions",
+            models.Prefetch(
+                "recipients",
+                queryset=Organisation.objects.only("pk", "ods_code", "name", "list_size").order_by(
+                    "name", "ods_code"
+                ),
+            ),
+        )

@@ -43,6 +43,16 @@ def allowed_term(competition: Competition, solutions: Sequence[CompetitionSoluti
     return min(terms) if terms else 0
 
 
+def recipients_of(competition: Competition) -> list[Organisation]:
+    """The recipients, from the prefetch when there is one (Competition.objects.with_details()), else
+    loading only what costs need: an ICB's competition may have hundreds."""
+    if "recipients" in getattr(competition, "_prefetched_objects_cache", {}):
+        return list(competition.recipients.all())
+    return list(
+        competition.recipients.only("pk", "ods_code", "name", "list_size").order_by("name", "ods_code")
+    )
+
+
 def selected_solutions(competition: Competition) -> list[CompetitionSolution]:
     return [solution for solution in competition.solutions.all() if solution.selected]
 
@@ -129,7 +139,7 @@ def solution_cost(
 
 
 def costs(competition: Competition) -> list[SolutionCost]:
-    recipients = list(competition.recipients.all())
+    recipients = recipients_of(competition)
     return [
         solution_cost(solution, recipients, competition.maximum_term_months)
         for solution in selected_solutions(competition)

@@ -558,7 +558,7 @@ def set_prices(competition: Competition, *, user: User, entries: Mapping[str, Ma
     above its list price; quantities are whole numbers for every recipient. All or nothing."""
     with transaction.atomic():
         locked = _locked(competition, user)
-        recipients = list(locked.recipients.all())
+        recipients = results.recipients_of(locked)
         selected = results.selected_solutions(locked)
         errors: dict[str, list[str]] = {}
         updates = []

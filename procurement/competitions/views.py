@@ -29,7 +29,7 @@ REQUIRED_INTEGRATIONS = ("IM1", "GP Connect")
 def competition_for(request: HttpRequest, pk: int) -> Competition:
     organisation = buying_organisation(request)
     competitions = Competition.objects.for_organisation(organisation).visible_to(request.user)
-    return get_object_or_404(competitions.select_related("organisation", "created_by"), pk=pk)
+    return get_object_or_404(competitions.with_details(), pk=pk)
 
 
 def error_list(
@@ -310,7 +310,7 @@ def criteria(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def prices(request: HttpRequest, pk: int) -> HttpResponse:
     competition = competition_for(request, pk)
-    recipients_list = list(competition.recipients.order_by("name", "ods_code"))
+    recipients_list = results.recipients_of(competition)
     selected = results.selected_solutions(competition)
     errors = None
     posted = None
@@ -438,7 +438,8 @@ def results_page(request: HttpRequest, pk: int) -> HttpResponse:
     competition = competition_for(request, pk)
     if not results.ready_for_results(competition):
         return _render(request, "results.html", competition, {"ready": False})
-    ranked = results.compute_results(competition)
+    solution_costs = results.costs(competition)
+    ranked = results.compute_results(competition, solution_costs)
     return _render(
         request,
         "results.html",
@@ -448,7 +449,7 @@ def results_page(request: HttpRequest, pk: int) -> HttpResponse:
             "results": ranked,
             "elements": [(k, v) for k, v in scoring.ELEMENTS.items() if competition.element_weights()[k]],
             "winners": results.winners(ranked),
-            "routes": results.routes(competition),
+            "routes": results.routes(competition, solution_costs),
         },
     )
 
