@@ -226,6 +226,12 @@ CONFORMANCE_FEED_TIMEOUT = float(env("CONFORMANCE_FEED_TIMEOUT", "10"))
 # The demo harness client's secret is in the README: only the demo and tests may accept it.
 CONFORMANCE_ACCEPT_DEMO_CLIENTS = env_bool("CONFORMANCE_ACCEPT_DEMO_CLIENTS", False)
 
+# --- Call-off routes by estimated value (GP IT Futures thresholds, in pounds) --------------------------
+# Direct award only up to the first; a further competition on the catalogue up to the second; above it
+# an off-catalogue competition, outside this service (procurement/competitions/results.py).
+COMPETITION_DIRECT_AWARD_LIMIT = env_int("COMPETITION_DIRECT_AWARD_LIMIT", 40_000)
+COMPETITION_CATALOGUE_LIMIT = env_int("COMPETITION_CATALOGUE_LIMIT", 250_000)
+
 # --- Open contracting (OCDS releases of awards at /api/v1/ocds/) --------------------------------------
 # The ocid prefix is issued by the Open Contracting Partnership ("ocds-" + 6 characters); the default is
 # a placeholder until one is issued. A check (contracts.E001) refuses a malformed one.
