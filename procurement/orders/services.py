@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation
@@ -738,7 +738,16 @@ def delete_order(order: Order, *, user: User) -> None:
                 "recipients": [r.ods_code for r in locked.recipients.all()],
             },
         )
-        locked.delete()
+        try:
+            with transaction.atomic():
+                locked.delete()
+        except ProtectedError as error:
+            # Another record keeps it, such as the competition that awarded it: say which, change nothing.
+            holders = sorted({f"{obj._meta.verbose_name} “{obj}”" for obj in error.protected_objects})
+            raise lifecycle.IllegalTransition(
+                f"You cannot delete order {locked.call_off_id}: {', '.join(holders)} refers to it.",
+                code="illegal_delete",
+            ) from None
 
 
 def record_export(order: Order, *, user: User, export_format: str) -> None:

@@ -224,3 +224,17 @@ def test_an_in_progress_order_can_be_deleted_and_its_audit_stays(world):
         AuditAction.ORDER_CREATED,
         AuditAction.ORDER_DELETED,
     ]
+
+
+def test_an_order_another_record_keeps_is_not_deleted_and_says_why(world):
+    from django.apps import apps
+
+    order = start_order(world, route="competition")
+    # The competition that awarded it keeps it (its link is PROTECT).
+    apps.get_model("competitions", "Competition").objects.create(
+        organisation=world.organisation, name="GP online 2027", order=order
+    )
+    with pytest.raises(IllegalTransition, match="competition “GP online 2027” refers to it"):
+        delete_order(order, user=world.buyer)
+    assert Order.objects.filter(pk=order.pk).exists()
+    assert audit_actions(order) == [AuditAction.ORDER_CREATED]
