@@ -368,3 +368,31 @@ def test_only_the_organisations_buyers_change_a_competition(world):
         services.set_contract_length(competition, user=outsider, months=12)
     with pytest.raises(PermissionDenied):
         services.create_competition(organisation=world.icb, user=outsider, shortlist=world.shortlist)
+
+
+def test_one_match_takes_the_direct_award_route_and_big_contracts_leave_the_catalogue(world, settings):
+    from procurement import services as procurement_services
+
+    only_one = procurement_services.create_shortlist(
+        user=world.buyer, organisation=world.icb, name="Just one", parameters={"q": "Practice Four"}
+    )
+    single = services.create_competition(organisation=world.icb, user=world.buyer, shortlist=only_one)
+    assert single.route == Route.DIRECT_AWARD and single.selection_confirmed
+    assert [row.solution_name for row in single.solutions.filter(selected=True)] == ["Practice Four"]
+
+    # Above the catalogue limit a further competition is not available here, and cannot be awarded.
+    settings.COMPETITION_CATALOGUE_LIMIT = 70_000
+    competition = ready_competition(world)
+    services.set_prices(competition, user=world.buyer, entries=default_price_entries(competition))
+    services.set_criteria(competition, user=world.buyer, **PRICE_ONLY)
+    competition.refresh_from_db()
+    routes = results.routes(competition)
+    assert routes.estimated_value == Decimal("72000.00")
+    assert not routes.available(results.COMPETITION)
+    assert (
+        "above the £70,000.00 limit for a competition on the catalogue"
+        in routes.option(results.COMPETITION).reason
+    )
+    assert "outside this service" in routes.option(results.OFF_CATALOGUE).reason
+    with pytest.raises(ValidationError, match="limit for a competition on the catalogue"):
+        services.award_competition(competition, user=world.buyer)
