@@ -146,6 +146,7 @@ def completion_problems(order: Order) -> list[str]:
     problems = [
         problem for section in sections(order) if section.key != "review" for problem in section.problems
     ]
-    if order.commencement_date and order.commencement_date < timezone.localdate():
+    # A new order may not start in the past; an amendment changes a contract that may have started.
+    if order.revision == 1 and order.commencement_date and order.commencement_date < timezone.localdate():
         problems.append("The commencement date is in the past: change it to today or later.")
     return problems

@@ -238,3 +238,19 @@ def test_an_order_another_record_keeps_is_not_deleted_and_says_why(world):
         delete_order(order, user=world.buyer)
     assert Order.objects.filter(pk=order.pk).exists()
     assert audit_actions(order) == [AuditAction.ORDER_CREATED]
+
+
+def test_a_new_order_cannot_start_in_the_past_but_an_amendment_of_a_running_one_can(world):
+    order = ready_order(world)
+    Order.objects.filter(pk=order.pk).update(commencement_date=datetime.date(2020, 1, 1))
+    order.refresh_from_db()
+    with pytest.raises(ValidationError, match="commencement date is in the past"):
+        complete_order(order, user=world.buyer)
+    Order.objects.filter(pk=order.pk).update(commencement_date=datetime.date.today())
+    complete_order(order, user=world.buyer)
+    # Months later, the running contract is amended.
+    Order.objects.filter(pk=order.pk).update(commencement_date=datetime.date(2020, 1, 1))
+    order.refresh_from_db()
+    amendment = amend_order(order, user=world.buyer)
+    complete_order(amendment, user=world.buyer)
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.SUPERSEDED
