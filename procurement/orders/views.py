@@ -70,20 +70,9 @@ def search_orders(queryset, text: str):
     return queryset.filter(condition)
 
 
-def error_pairs(error: ValidationError, default_anchor: str = "main-content") -> list[tuple[str, str]]:
-    """(anchor, message) for the error summary, from a service's ValidationError."""
-    if hasattr(error, "error_dict"):
-        return [
-            (f"id_{field}" if field != "__all__" else default_anchor, message)
-            for field, field_messages in error.message_dict.items()
-            for message in field_messages
-        ]
-    return [(default_anchor, message) for message in error.messages]
-
-
 def form_error_pairs(form) -> list[tuple[str, str]]:
     return [
-        (f"id_{name}" if name != "__all__" else "main-content", message)
+        (f"id_{name}" if name != "__all__" else "maincontent", message)
         for name, errors in form.errors.items()
         for message in errors
     ]
@@ -397,7 +386,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             services.complete_order(order, user=request.user)
         except (ValidationError, NotAwardable) as error:
             problems = error.messages if isinstance(error, ValidationError) else [str(error)]
-            errors = [("complete", message) for message in problems]
+            errors = [("maincontent", message) for message in problems]
             status = 409 if isinstance(error, lifecycle.IllegalTransition) else 400
         else:
             messages.success(request, f"Order {order.call_off_id} completed. The supplier has been told.")
