@@ -35,6 +35,25 @@ class OrderQuerySet(models.QuerySet):
         )
         return self.filter(supplier_id__in=supplier_ids, status__in=SUPPLIER_VISIBLE_STATUSES)
 
+    def search(self, text: str) -> OrderQuerySet:
+        """Orders whose call-off id (C000123-01, C000123 or 123), solution, supplier or description
+        matches `text`; all of them for empty text."""
+        text = text.strip()
+        if not text:
+            return self
+        condition = (
+            models.Q(solution_name__icontains=text)
+            | models.Q(supplier_name__icontains=text)
+            | models.Q(description__icontains=text)
+        )
+        number, _, revision = text.upper().removeprefix("C").partition("-")
+        if number.isdigit() and len(number) <= 6:
+            by_id = models.Q(number=int(number))
+            if revision.isdigit() and len(revision) <= 2:
+                by_id &= models.Q(revision=int(revision))
+            condition |= by_id
+        return self.filter(condition)
+
     def with_details(self) -> OrderQuerySet:
         return self.select_related("organisation", "framework", "supplier__organisation").prefetch_related(
             "items", "recipients"

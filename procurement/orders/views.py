@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,6 +26,7 @@ from procurement.buying.views import buying_organisation
 
 from . import exports, forms, lifecycle, services, tasklist
 from .models import Order, OrderStatus
+from .querysets import OrderQuerySet
 
 ORDERS_PER_PAGE = 20
 EDIT_SECTIONS = ("description", "ordering-party", "supplier", "term")
@@ -35,7 +35,7 @@ EDIT_SECTIONS = ("description", "ordering-party", "supplier", "term")
 # --- Looking orders up --------------------------------------------------------------------------------
 
 
-def buyer_orders(request: HttpRequest):
+def buyer_orders(request: HttpRequest) -> OrderQuerySet:
     organisation = buying_organisation(request)
     return Order.objects.for_organisation(organisation).visible_to(request.user)
 
@@ -44,30 +44,13 @@ def buyer_order(request: HttpRequest, pk: int) -> Order:
     return get_object_or_404(buyer_orders(request).with_details(), pk=pk)
 
 
-def supplier_orders(request: HttpRequest):
+def supplier_orders(request: HttpRequest) -> OrderQuerySet:
     """Orders placed with the supplier the user acts for, once completed. 403 for anyone not acting
     for a supplier."""
     organisation = getattr(request, "organisation", None)
     if organisation is None or organisation.org_type != "supplier":
         raise PermissionDenied("Only a supplier's users can see the orders placed with it.")
     return Order.objects.for_supplier_user(request.user).filter(supplier_id=organisation.pk)
-
-
-def search_orders(queryset, text: str):
-    """Search by call-off id (C000123-01, C000123 or 123), solution or supplier name."""
-    text = text.strip()
-    if not text:
-        return queryset
-    condition = (
-        Q(solution_name__icontains=text) | Q(supplier_name__icontains=text) | Q(description__icontains=text)
-    )
-    digits = text.upper().removeprefix("C").split("-")
-    if digits[0].isdigit() and len(digits[0]) <= 6:
-        number = Q(number=int(digits[0]))
-        if len(digits) == 2 and digits[1].isdigit():
-            number &= Q(revision=int(digits[1]))
-        condition |= number
-    return queryset.filter(condition)
 
 
 def form_error_pairs(form) -> list[tuple[str, str]]:
@@ -111,7 +94,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     organisation = buying_organisation(request)
     form = forms.OrderSearchForm(request.GET)
     text = form.cleaned_data["q"] if form.is_valid() else ""
-    orders = search_orders(buyer_orders(request), text).order_by("-created_at", "-pk")
+    orders = buyer_orders(request).search(text).order_by("-created_at", "-pk")
     page = Paginator(orders, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -530,7 +513,7 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
     orders = supplier_orders(request)
     form = forms.OrderSearchForm(request.GET)
     text = form.cleaned_data["q"] if form.is_valid() else ""
-    orders = search_orders(orders, text).select_related("organisation").order_by("-completed_at", "-pk")
+    orders = orders.search(text).select_related("organisation").order_by("-completed_at", "-pk")
     page = Paginator(orders, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request, "orders/supplier_list.html", {"page": page, "q": text, "total": page.paginator.count}
