@@ -105,6 +105,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 # --- One order ----------------------------------------------------------------------------------------
 
+# Sections with a page of their own; the others are forms of the `section` view.
+SECTION_PAGES = {
+    "recipients": "orders:recipients",
+    "items": "orders:items",
+    "delivery": "orders:delivery",
+    "funding": "orders:funding",
+    "review": "orders:review",
+}
+
+
+def section_url(order: Order, key: str) -> str:
+    if key in SECTION_PAGES:
+        return reverse(SECTION_PAGES[key], kwargs={"pk": order.pk})
+    return reverse("orders:section", kwargs={"pk": order.pk, "key": key})
+
 
 @login_required
 @require_GET
@@ -112,7 +127,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The task list while in progress; the contract's summary once completed."""
     order = buyer_order(request, pk)
     context = {
-        "sections": tasklist.sections(order),
+        "sections": [(section, section_url(order, section.key)) for section in tasklist.sections(order)],
         "allowed": lifecycle.actions_allowed(order),
         "amendment": Order.objects.filter(previous=order).first(),
     }

@@ -29,6 +29,11 @@ def test_a_buyer_fills_in_every_section_and_completes(client, world):
     page = client.get(url)
     assert page.status_code == 200
     assert b"Cannot start yet" in page.content  # review, until every section is complete
+    for link in (
+        reverse("orders:section", args=[order.pk, "term"]),
+        reverse("orders:recipients", args=[order.pk]),
+    ):
+        assert f'href="{link}"' in page.content.decode()
 
     # Term: errors first, in the summary and at the field, and nothing saved.
     response = client.post(
