@@ -234,6 +234,7 @@ def test_the_supplier_sees_completed_orders_read_only_and_accepts(client, world)
     complete_order(order, user=world.buyer)
     client.force_login(world.supplier_user)
     listing = client.get(reverse("orders:supplier-list")).content.decode()
+    assert "Orders placed with you</a>" in listing  # the header's link for a supplier's users
     assert order.call_off_id in listing and in_progress.call_off_id not in listing
     assert client.get(reverse("orders:supplier-detail", args=[in_progress.pk])).status_code == 404
     page = client.get(reverse("orders:supplier-detail", args=[order.pk])).content.decode()
