@@ -3,6 +3,66 @@ import pytest
 from accounts.models import OrganisationType, Role
 from tests.factories import MembershipFactory, OrganisationFactory, SupplierFactory, UserFactory
 
+# The slowest test files, started first: `make test` runs pytest-xdist with `--dist loadfile
+# --no-loadscope-reorder`, which hands whole files to the workers in collection order, so a file of
+# minutes started last would leave the other worker idle at the end. Browser tests (a few seconds
+# each) come next, then everything else in the usual order.
+RUN_FIRST = (
+    "tests/config/test_embedded_default.py",  # make run's commands, twice, on SQLite: ~3 min
+    "tests/search/test_sqlite_parity.py",  # the search scenarios again, on SQLite: ~2 min
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        if path in RUN_FIRST:
+            return RUN_FIRST.index(path)
+        return len(RUN_FIRST) + (0 if path.startswith("tests/browser/") else 1)
+
+    items.sort(key=rank)  # stable: the order within each rank is pytest's
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_by_deleting():
+    """After each transactional test (live server, browser, real worker, races), pytest-django empties
+    every table with Django's flush: one TRUNCATE of all ~150 tables, which gives each table new files
+    and costs seconds on PostgreSQL even when the tables are empty. Deleting the rows instead takes a
+    few milliseconds a table and leaves the same empty tables (post_migrate then runs as before).
+
+    The deletes run with session_replication_role = replica, as TRUNCATE does not check foreign keys
+    row by row or fire row triggers (the append-only audit tables refuse DELETE); that needs a
+    superuser, as the test database's user is here: otherwise, and for reset_sequences, Django's
+    TRUNCATE runs unchanged."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+    superuser: dict[str, bool] = {}
+
+    def is_superuser(connection) -> bool:
+        alias = connection.alias
+        if alias not in superuser:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT current_setting('is_superuser') = 'on'")
+                superuser[alias] = cursor.fetchone()[0]
+        return superuser[alias]
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if not tables or reset_sequences or not is_superuser(self.connection):
+            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        deletes = (f"DELETE FROM {style.SQL_FIELD(self.quote_name(table))}" for table in tables)
+        # SET LOCAL ends with the transaction that execute_sql_flush opens; set back at the end anyway
+        # in case a test flushes inside a transaction of its own.
+        return [
+            "SET LOCAL session_replication_role = replica; "
+            + "; ".join(deletes)
+            + "; SET LOCAL session_replication_role = DEFAULT;"
+        ]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "sql_flush", sql_flush)
+        yield
+
 
 @pytest.fixture
 def moderator(db):
@@ -51,8 +111,9 @@ def plain_user(db):
 def celery_worker_process(tmp_path):
     """A real Celery worker, in its own process, consuming a queue of its own on the test Redis.
 
-    It uses the test database (so tasks see and change what the test committed: use `transactional_db`)
-    and writes email to files under tmp_path/mail. Yields (queue name, mail folder). Tasks must be sent
+    It uses the test database (so tasks see and change what the test committed: use `transactional_db`),
+    caches in Redis under a key prefix of its own (other xdist workers' workers share that Redis) and
+    writes email to files under tmp_path/mail. Yields (queue name, mail folder). Tasks must be sent
     with `queue=` and with eager mode off (see `send_to_worker`).
     """
     import os
@@ -75,6 +136,7 @@ def celery_worker_process(tmp_path):
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
         "CELERY_TASK_ALWAYS_EAGER": "false",
+        "CACHE_KEY_PREFIX": queue,
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
     }

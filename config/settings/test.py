@@ -27,3 +27,7 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 CONFORMANCE_ACCEPT_DEMO_CLIENTS = env_bool("CONFORMANCE_ACCEPT_DEMO_CLIENTS", True)
+# A Celery worker that a test starts (tests/conftest.py) caches in the Redis that every other test run
+# shares, pytest-xdist's other workers included: its keys get a prefix of its own.
+if env("CACHE_KEY_PREFIX", ""):
+    CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX")  # noqa: F405
