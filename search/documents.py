@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from catalogue.listing_content import PriceContent
@@ -30,7 +32,6 @@ from catalogue.pricing import Tier
 from . import facet_matrix
 from .models import FacetCode, ListingDocument, ListingPriceSegment, SearchTerm
 from .price_index import Segment, cost_segments
-from .spelling import words
 
 FOUNDATION_REFS = frozenset({"C5", "C11", "C12", "C13", "C14", "C15"})
 BATCH_SIZE = 500
@@ -76,9 +77,23 @@ class ListingData:
     prices: list[PriceContent] = field(default_factory=list)
 
 
+LEXICON_WORD = re.compile(r"[a-z0-9]{3,}")
+
+
+def among(field: str, ids: list[int]) -> Q:
+    """`field` is one of `ids`. A rebuild loads sorted batches of nearly consecutive ids: as a range
+    the database answers from an index with two parameters, where an IN list of hundreds costs more
+    to send, parse and plan than to run (measured: most of a rebuild's load time). Callers skip the
+    rows of ids in the range they did not ask for."""
+    if ids and max(ids) - min(ids) < 2 * len(ids):
+        return Q(**{f"{field}__gte": min(ids), f"{field}__lte": max(ids)})
+    return Q(**{f"{field}__in": ids})
+
+
 def load(ids: list[int]) -> list[ListingData]:
     """The facts of these listings, in a fixed number of queries (ten) whatever their number."""
-    rows = Solution.objects.filter(pk__in=ids).values_list(
+    wanted = set(ids)
+    rows = Solution.objects.filter(among("pk", ids)).values_list(
         "pk",
         "catalogue_id",
         "name",
@@ -91,10 +106,12 @@ def load(ids: list[int]) -> list[ListingData]:
         "supplier__code",
         "supplier__organisation__name",
     )
-    data = {row[0]: ListingData(*row) for row in rows}
+    data = {row[0]: ListingData(*row) for row in rows if row[0] in wanted}
 
     def each(queryset, *fields):
-        yield from queryset.filter(**{f"{fields[0]}__in": list(data)}).values_list(*fields)
+        for row in queryset.filter(among(fields[0], list(data))).values_list(*fields):
+            if row[0] in data:  # a range also finds the listings between these that are not public
+                yield row
 
     through = Solution.capabilities.through.objects
     for solution_id, ref, name, key in each(
@@ -122,11 +139,11 @@ def load(ids: list[int]) -> list[ListingData]:
         data[solution_id].hosting.append(hosting)
     for solution_id, client in each(SolutionClientApplication.objects, "solution_id", "application_type"):
         data[solution_id].clients.append(client)
-    prices = Price.objects.filter(is_published=True, solution_id__in=list(data)).order_by("pk")
+    prices = Price.objects.filter(among("solution_id", list(data)), is_published=True).order_by("pk")
     tiers: dict[int, list[Tier]] = {}
-    for price_id, lower, upper, unit_price in PriceTier.objects.filter(price__in=prices).values_list(
-        "price_id", "lower", "upper", "unit_price"
-    ):
+    for price_id, lower, upper, unit_price in PriceTier.objects.filter(
+        among("price__solution_id", list(data)), price__is_published=True
+    ).values_list("price_id", "lower", "upper", "unit_price"):
         tiers.setdefault(price_id, []).append(Tier(lower, upper, Decimal(unit_price)))
     for price in prices.values(
         "pk",
@@ -137,6 +154,8 @@ def load(ids: list[int]) -> list[ListingData]:
         "calculation_type",
         "quantity_basis",
     ):
+        if price["solution_id"] not in data:
+            continue
         data[price["solution_id"]].prices.append(
             PriceContent(
                 provisioning_type=price["provisioning_type"],
@@ -186,7 +205,11 @@ def build(listing: ListingData) -> BuiltDocument:
     segments = [s for s in cost_segments(listing.prices) if s.lower is not None]
     built = BuiltDocument(fields, facets, segments)
     built.source_hash = hashlib.sha256(
-        json.dumps([fields, facets, [asdict(s) for s in segments]], default=str, sort_keys=True).encode()
+        json.dumps(
+            [fields, facets, [(s.lower, s.upper, s.slope, s.intercept) for s in segments]],
+            default=str,
+            sort_keys=True,
+        ).encode()
     ).hexdigest()
     text = " ".join(
         str(fields[name])
@@ -200,7 +223,11 @@ def build(listing: ListingData) -> BuiltDocument:
             "description",
         )
     )
-    built.terms = Counter(word for word in words(text) if len(word) >= 3 and not word.isdigit())
+    # The words of three characters or more (maximal runs, as spelling.WORD splits them), counted in
+    # C; then the numbers, few among the distinct words, are dropped.
+    built.terms = Counter(LEXICON_WORD.findall(text.lower()))
+    for word in [w for w in built.terms if w.isdigit()]:
+        del built.terms[word]
     return built
 
 
@@ -221,7 +248,8 @@ def store(
     documents: list[tuple[int, BuiltDocument]], remove: Iterable[int] = (), *, replace: bool = True
 ) -> None:
     """Write documents into the database read model (replacing what was there) and drop `remove`.
-    `replace=False` skips looking for earlier rows (a rebuild has just emptied the tables)."""
+    `replace=False` skips looking for earlier rows (a rebuild has just emptied the tables) and leaves
+    the words of the lexicon to the caller (`add_terms`), who sees every batch."""
     if replace:
         stale = {solution_id for solution_id, _ in documents} | set(remove)
         ListingDocument.objects.filter(pk__in=stale).delete()  # cascades to facets and segments
@@ -247,10 +275,12 @@ def store(
         [(*r, now) for r in document_rows],
     )
     write_rows(ListingPriceSegment, ["document_id", "lower", "upper", "slope", "intercept"], segment_rows)
-    terms: Counter = Counter()
-    for _, doc in documents:
-        terms.update(doc.terms)
-    add_terms(terms)
+    if replace:
+        terms: Counter = Counter()
+        for _, doc in documents:
+            terms.update(doc.terms)
+        add_terms(terms)
+    # A rebuild (replace=False) collects every batch's words and adds them once, at the end.
     facet_matrix.touch()
 
 
@@ -316,11 +346,16 @@ def facet_codes(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
     return codes
 
 
-def add_terms(terms: Counter) -> None:
-    """Grow the lexicon (words are added, never removed, between full rebuilds)."""
+def add_terms(terms: Counter, *, fresh: bool = False) -> None:
+    """Grow the lexicon (words are added, never removed, between full rebuilds). `fresh`: the lexicon
+    has just been emptied (a rebuild), so there is nothing to look up."""
     if not terms:
         return
-    known = set(SearchTerm.objects.filter(term__in=list(terms)).values_list("term", flat=True))
+    known = (
+        set()
+        if fresh
+        else set(SearchTerm.objects.filter(term__in=list(terms)).values_list("term", flat=True))
+    )
     SearchTerm.objects.bulk_create(
         (SearchTerm(term=term[:60], frequency=count) for term, count in terms.items() if term not in known),
         ignore_conflicts=True,

@@ -11,6 +11,7 @@ a table of every listing's values.
 from __future__ import annotations
 
 import html
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -211,17 +212,20 @@ class DatabaseBackend:
         from .. import documents
 
         ids = list(documents.searchable().order_by("pk").values_list("pk", flat=True))
+        terms: Counter = Counter()
         with transaction.atomic():
             documents.empty_read_model()
             batch: list = []
             for number, item in enumerate(documents.iter_built(ids), start=1):
                 batch.append(item)
+                terms.update(item[1].terms)
                 if len(batch) == documents.BATCH_SIZE:
                     documents.store(batch, replace=False)
                     batch = []
                 if progress:
                     progress(number, len(ids))
             documents.store(batch, replace=False)
+            documents.add_terms(terms, fresh=True)
         self.tidy()
         return len(ids)
 
