@@ -6,10 +6,10 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEV := DJANGO_SETTINGS_MODULE=config.settings.dev
 # pytest-xdist: TEST_WORKERS processes, each with its own test database (pytest-django adds _gw0, _gw1...),
-# live server, Chromium, Celery workers and osmem-server; whole files per worker, slowest first
+# live server, Chromium, Celery workers and osmem-server; tests in collection order, slowest files first
 # (tests/conftest.py). `make test PYTEST_ARGS=...` replaces these options, e.g. PYTEST_ARGS=-n0 for one process.
 TEST_WORKERS ?= 2
-PYTEST_ARGS ?= -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
+PYTEST_ARGS ?= -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
 .PHONY: run test worker beat install assets services migrate demo lint format check clean
 

@@ -3,24 +3,38 @@ import pytest
 from accounts.models import OrganisationType, Role
 from tests.factories import MembershipFactory, OrganisationFactory, SupplierFactory, UserFactory
 
-# The slowest test files, started first: `make test` runs pytest-xdist with `--dist loadfile
-# --no-loadscope-reorder`, which hands whole files to the workers in collection order, so a file of
-# minutes started last would leave the other worker idle at the end. Browser tests (a few seconds
-# each) come next, then everything else in the usual order.
+# How `make test` spreads the tests over pytest-xdist's workers (`--dist loadgroup
+# --no-loadscope-reorder`): one test at a time, in collection order, which each worker keeps. That order
+# is pytest-django's (tests in a rolled-back transaction first, then transactional ones, whose flush
+# empties what the migrations loaded, such as Wagtail's root page), after the slowest files, which use
+# no test database and are started first so that they do not hold one worker at the end.
 RUN_FIRST = (
     "tests/config/test_embedded_default.py",  # make run's commands, twice, on SQLite: ~3 min
     "tests/search/test_sqlite_parity.py",  # the search scenarios again, on SQLite: ~2 min
 )
+# Files whose module-scoped fixture costs seconds to minutes (a seeded demo, a loaded database): all
+# their tests go to one worker, so the fixture is built once. None of them is transactional.
+ONE_WORKER = (
+    *RUN_FIRST,
+    "tests/catalogue/test_seed_demo.py",
+    "tests/catalogue/test_conformance_demo.py",
+    "tests/catalogue/test_reference_data.py",
+)
 
 
+def _path(item) -> str:
+    return item.nodeid.split("::", 1)[0]
+
+
+def pytest_itemcollected(item):
+    # Marked as collected: xdist reads the groups in its own pytest_collection_modifyitems.
+    if _path(item) in ONE_WORKER:
+        item.add_marker(pytest.mark.xdist_group(_path(item)))
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's ordering, which this stable sort keeps
 def pytest_collection_modifyitems(config, items):
-    def rank(item) -> int:
-        path = item.nodeid.split("::", 1)[0]
-        if path in RUN_FIRST:
-            return RUN_FIRST.index(path)
-        return len(RUN_FIRST) + (0 if path.startswith("tests/browser/") else 1)
-
-    items.sort(key=rank)  # stable: the order within each rank is pytest's
+    items.sort(key=lambda item: RUN_FIRST.index(_path(item)) if _path(item) in RUN_FIRST else len(RUN_FIRST))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -30,10 +44,10 @@ def _flush_by_deleting():
     and costs seconds on PostgreSQL even when the tables are empty. Deleting the rows instead takes a
     few milliseconds a table and leaves the same empty tables (post_migrate then runs as before).
 
-    The deletes run with session_replication_role = replica, as TRUNCATE does not check foreign keys
-    row by row or fire row triggers (the append-only audit tables refuse DELETE); that needs a
-    superuser, as the test database's user is here: otherwise, and for reset_sequences, Django's
-    TRUNCATE runs unchanged."""
+    The tables are locked as TRUNCATE locks them, and the deletes run with session_replication_role =
+    replica, as TRUNCATE checks no foreign key row by row and fires no row trigger (the append-only
+    audit tables refuse DELETE); that needs a superuser, as the test database's user is here: otherwise,
+    and for reset_sequences, Django's TRUNCATE runs unchanged."""
     from django.db.backends.postgresql.operations import DatabaseOperations
 
     truncate = DatabaseOperations.sql_flush
@@ -50,12 +64,15 @@ def _flush_by_deleting():
     def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
         if not tables or reset_sequences or not is_superuser(self.connection):
             return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
-        deletes = (f"DELETE FROM {style.SQL_FIELD(self.quote_name(table))}" for table in tables)
-        # SET LOCAL ends with the transaction that execute_sql_flush opens; set back at the end anyway
-        # in case a test flushes inside a transaction of its own.
+        names = [style.SQL_FIELD(self.quote_name(table)) for table in tables]
+        # The lock, as TRUNCATE's, waits for the live server's last requests and holds off any more
+        # until the tables are empty: without it, a row written between two DELETEs could outlive its
+        # parent (replica mode checks no foreign keys). SET LOCAL ends with the transaction that
+        # execute_sql_flush opens; set back at the end anyway in case a test flushes inside its own.
         return [
+            f"LOCK TABLE {', '.join(names)} IN ACCESS EXCLUSIVE MODE; "
             "SET LOCAL session_replication_role = replica; "
-            + "; ".join(deletes)
+            + "; ".join(f"DELETE FROM {name}" for name in names)
             + "; SET LOCAL session_replication_role = DEFAULT;"
         ]
 
