@@ -12,8 +12,10 @@ RUN_FIRST = (
     "tests/config/test_embedded_default.py",  # make run's commands, twice, on SQLite: ~3 min
     "tests/search/test_sqlite_parity.py",  # the search scenarios again, on SQLite: ~2 min
 )
-# Files whose module-scoped fixture costs seconds to minutes (a seeded demo, a loaded database): all
-# their tests go to one worker, so the fixture is built once. None of them is transactional.
+# Files whose module-scoped fixture costs seconds to minutes (a seeded demo, a loaded database): marked
+# to go to one worker, so that the fixture is built once. None of them is transactional. NOTE: with
+# pytest 9.2 and pytest-xdist 3.8 the marks do nothing yet (xdist's worker tags the group onto
+# item._nodeid, which pytest 9.2 no longer reads), so each worker builds the fixtures it needs.
 ONE_WORKER = (
     *RUN_FIRST,
     "tests/catalogue/test_seed_demo.py",
@@ -26,14 +28,14 @@ def _path(item) -> str:
     return item.nodeid.split("::", 1)[0]
 
 
-def pytest_itemcollected(item):
-    # Marked as collected: xdist reads the groups in its own pytest_collection_modifyitems.
-    if _path(item) in ONE_WORKER:
-        item.add_marker(pytest.mark.xdist_group(_path(item)))
-
-
-@pytest.hookimpl(trylast=True)  # after pytest-django's ordering, which this stable sort keeps
+@pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(config, items):
+    # Before every other plugin: the groups, which xdist's worker reads in its own hook.
+    for item in items:
+        if _path(item) in ONE_WORKER:
+            item.add_marker(pytest.mark.xdist_group(_path(item)))
+    yield
+    # After them all: pytest-django's order, which this stable sort keeps.
     items.sort(key=lambda item: RUN_FIRST.index(_path(item)) if _path(item) in RUN_FIRST else len(RUN_FIRST))
 
 
