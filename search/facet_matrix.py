@@ -13,6 +13,7 @@ matrix when it differs. Reloading reads one narrow row per listing (bench/search
 
 from __future__ import annotations
 
+import datetime
 import json
 import threading
 import uuid
@@ -116,19 +117,28 @@ def current() -> FacetMatrix:
 
 
 def load(state: str) -> FacetMatrix:
-    nulls_last = "NULLS LAST"
+    """Read the matrix: on PostgreSQL an index-only scan of a covering index (migration 0006), not
+    the wide table, in binary so integer arrays need no parsing; the orders are computed here, by
+    code point, as the C collation and Elasticsearch's keyword sort order names."""
+    sql = (
+        "SELECT solution_id, facet_codes, name_sort, published_at FROM search_listingdocument "
+        "ORDER BY solution_id"
+    )
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        connection.ensure_connection()
+        # Django's cursors bind on the client, which cannot ask for binary results.
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, binary=True)
+            rows = cursor.fetchall()
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            rows = [(r[0], json.loads(r[1]) if r[1] else [], r[2], r[3]) for r in cursor.fetchall()]
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT solution_id, facet_codes, "
-            "DENSE_RANK() OVER (ORDER BY name_sort), "
-            f"ROW_NUMBER() OVER (ORDER BY published_at DESC {nulls_last}, name_sort, solution_id) "
-            "FROM search_listingdocument ORDER BY solution_id"
-        )
-        rows = cursor.fetchall()
         cursor.execute("SELECT id, facet, value FROM search_facetcode")
         code_rows = cursor.fetchall()
-    if connection.vendor != "postgresql":
-        rows = [(r[0], json.loads(r[1]) if r[1] else [], r[2], r[3]) for r in rows]
     count = len(rows)
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=count)
     lengths = np.fromiter((len(r[1] or ()) for r in rows), dtype=np.int64, count=count)
@@ -143,6 +153,18 @@ def load(state: str) -> FacetMatrix:
         if facet in FACET_NUMBERS:
             code_facet[code] = FACET_NUMBERS[facet]
             values[code] = value
+    # Name order: a dense rank (equal names share one); publication order: latest first, never
+    # published last, then by name and id.
+    by_name = sorted(range(count), key=lambda i: rows[i][2])
+    name_rank = np.zeros(count, dtype=np.int64)
+    rank, previous = 0, None
+    for i in by_name:
+        if rows[i][2] != previous:
+            rank, previous = rank + 1, rows[i][2]
+        name_rank[i] = rank
+    published = np.fromiter((_epoch(r[3]) for r in rows), dtype=np.float64, count=count)
+    published_rank = np.empty(count, dtype=np.int64)
+    published_rank[np.lexsort((ids, name_rank, -np.nan_to_num(published, nan=-np.inf)))] = np.arange(count)
     order = np.argsort(codes, kind="stable")
     code_ptr = np.zeros(highest + 2, dtype=np.int64)
     np.cumsum(np.bincount(codes, minlength=highest + 1), out=code_ptr[1:])
@@ -153,11 +175,19 @@ def load(state: str) -> FacetMatrix:
         row_of=row_of,
         code_ptr=code_ptr,
         rows_by_code=row_of[order],
-        name_rank=np.fromiter((r[2] for r in rows), dtype=np.int64, count=count),
-        published_rank=np.fromiter((r[3] for r in rows), dtype=np.int64, count=count),
+        name_rank=name_rank,
+        published_rank=published_rank,
         code_facet=code_facet,
         code_value=tuple(values),
     )
+
+
+def _epoch(value) -> float:
+    if value is None:
+        return np.nan
+    if isinstance(value, str):  # SQLite hands back text
+        value = datetime.datetime.fromisoformat(value)
+    return value.timestamp()
 
 
 @dataclass
