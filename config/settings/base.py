@@ -283,6 +283,10 @@ WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = False
 WAGTAIL_FINISH_WORKFLOW_ACTION = "cms.workflows.publish_approved"
 WAGTAILADMIN_COMMENTS_ENABLED = True
+# No autosave (Wagtail 7.4.4 saves the edit form every 500 ms by default): a listing's revisions are
+# what the catalogue team compares and what the review workflow approves, so each is a deliberate save
+# by the supplier; autosaves would also run our submission rules on half-typed drafts and answer 400.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 
 # --- API ------------------------------------------------------------------------------------
