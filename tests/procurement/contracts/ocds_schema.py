@@ -18,7 +18,7 @@ from jsonschema import Draft4Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-SCHEMA_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "reference" / "ocds-1.1"
+SCHEMA_DIR = Path(__file__).resolve().parent / "ocds-1.1"  # copied from ../shared/reference/ocds-1.1
 
 
 def _load(name: str) -> dict:
