@@ -1,11 +1,10 @@
 """Search in the database: PostgreSQL full-text search, or SQLite FTS5 in the embedded default.
 
-One statement gives the page of results, the total and every facet's counts (the shared README's
-lesson: count facets from one candidate set). The candidate set is the listings that match the text
-and the price filter, each with a true/false column per facet filter; a listing is a result when every
-column is true, and a facet's counts use every column but its own (disjunctive facets). Facet values
-are read from each candidate's own list of facet codes (`facet_codes`), so counting needs no join to
-a table of every listing's values.
+The database answers what only it can: which listings match the text (and a price cap at a list size),
+their rank, and the snippets of one page. Everything about facets (filters, disjunctive counts, the
+total) and the order of the results comes from the in-memory facet matrix (search/facet_matrix.py),
+which is current by construction. A text's matches are cached with the matrix until the index changes,
+so refining, paging and sorting a search cost no text match (docs/search.md).
 """
 
 from __future__ import annotations
@@ -40,8 +39,8 @@ class TextMatch:
     rank: str = "0"
     rank_params: list = field(default_factory=list)
     join: str = ""
-    # Rank only the results, not every text match: the page query joins the document back (`d`)
-    # and computes the rank there. Needs a rank expression that works outside the match's query.
+    # Rank only the results, not every text match: `rank()` ranks the listings that pass the filters
+    # by id, once each per text. Needs a rank expression that works outside the match's query.
     rank_at_page: bool = False
 
 
