@@ -15,34 +15,22 @@ that is rolled back at the end. Target (issue 6): p95 under 300 ms.
 from __future__ import annotations
 
 import os
-import statistics
 import sys
-import time
 from decimal import Decimal
 from pathlib import Path
+
+from _common import p50_p95, prepare_database, rolled_back, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_compare")
 os.environ.setdefault("DEBUG", "false")  # no per-query bookkeeping, as in production
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 SOLUTIONS = 4
 PRACTICES = 200
 CAPABILITIES_EACH = 6
 MUST_EPICS_EACH = 6
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    if not url.startswith("postgres"):
-        return
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def build() -> tuple[object, str]:
@@ -139,62 +127,45 @@ def build() -> tuple[object, str]:
 
 def main(argv: list[str]) -> int:
     runs = int(argv[argv.index("--runs") + 1]) if "--runs" in argv else 200
-    ensure_database(os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection, transaction
+    prepare_database()
+    from django.db import connection
     from django.test import Client
 
-    call_command("migrate", verbosity=0)
+    with rolled_back():
+        buyer, query = build()
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(buyer)
+        url = f"/compare/?{query}"
 
-    class Rollback(Exception):
-        pass
+        queries = []
 
-    try:
-        with transaction.atomic():
-            buyer, query = build()
-            client = Client(HTTP_HOST="localhost")
-            client.force_login(buyer)
-            url = f"/compare/?{query}"
+        def count(execute, sql, params, many, context):
+            queries.append(sql)
+            return execute(sql, params, many, context)
 
-            queries = []
+        with connection.execute_wrapper(count):
+            response = client.get(url)
+        page = response.content.decode()
+        assert response.status_code == 200, page[:2000]
+        # Every practice costed, every solution with an estimate.
+        assert f"For {PRACTICES} practices" in page, page[:2000]
+        assert page.count('data-testid="total"') == SOLUTIONS
 
-            def count(execute, sql, params, many, context):
-                queries.append(sql)
-                return execute(sql, params, many, context)
+        def get():
+            response = client.get(url)
+            assert response.status_code == 200
+            return response
 
-            with connection.execute_wrapper(count):
-                response = client.get(url)
-            page = response.content.decode()
-            assert response.status_code == 200, page[:2000]
-            # Every practice costed, every solution with an estimate.
-            assert f"For {PRACTICES} practices" in page, page[:2000]
-            assert page.count('data-testid="total"') == SOLUTIONS
-
-            for _ in range(5):  # warm up
-                client.get(url)
-            samples = []
-            for _ in range(runs):
-                started = time.perf_counter()
-                response = client.get(url)
-                samples.append((time.perf_counter() - started) * 1000)
-                assert response.status_code == 200
-            samples.sort()
-            p50 = statistics.median(samples)
-            p95 = samples[max(0, int(len(samples) * 0.95) - 1)]
-            print(
-                f"compare page: {SOLUTIONS} solutions (tiered per-patient prices, "
-                f"{CAPABILITIES_EACH} capabilities x {MUST_EPICS_EACH} must epics each), "
-                f"{PRACTICES} practices, {runs} runs"
-            )
-            print(f"  server time p50 {p50:.1f} ms, p95 {p95:.1f} ms (target p95 < 300 ms)")
-            print(f"  SQL queries per request: {len(queries)}")
-            print(f"  page size: {len(response.content) / 1024:.0f} KiB")
-            raise Rollback
-    except Rollback:
-        pass
+        samples, response = timed(get, runs, warm_up=5)
+        p50, p95 = p50_p95(samples)
+        print(
+            f"compare page: {SOLUTIONS} solutions (tiered per-patient prices, "
+            f"{CAPABILITIES_EACH} capabilities x {MUST_EPICS_EACH} must epics each), "
+            f"{PRACTICES} practices, {runs} runs"
+        )
+        print(f"  server time p50 {p50:.1f} ms, p95 {p95:.1f} ms (target p95 < 300 ms)")
+        print(f"  SQL queries per request: {len(queries)}")
+        print(f"  page size: {len(response.content) / 1024:.0f} KiB")
     return 0
 
 

@@ -15,29 +15,18 @@ most of a login's time by design.
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
+
+from _common import p50_p95, prepare_database, rolled_back
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_login")
 os.environ.setdefault("DEBUG", "false")
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PASSWORD = "bench-password-not-secret"
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    if not url.startswith("postgres"):
-        return
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def measure(client, connection, data: dict, runs: int, after=None) -> tuple[float, float, int, int]:
@@ -61,56 +50,42 @@ def measure(client, connection, data: dict, runs: int, after=None) -> tuple[floa
         status = response.status_code
         if after:
             after()
-    samples.sort()
-    return statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)], len(queries), status
+    return *p50_p95(samples), len(queries), status
 
 
 def main(argv: list[str]) -> int:
     runs = int(argv[argv.index("--runs") + 1]) if "--runs" in argv else 50
-    ensure_database(os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection, transaction
+    prepare_database()
+    from django.db import connection
     from django.test import Client
 
     from accounts import services
     from accounts.models import LoginThrottle, User
 
-    call_command("migrate", verbosity=0)
+    with rolled_back():
+        user = User.objects.create_user("bench.login@example.com", PASSWORD)
+        client = Client(HTTP_HOST="localhost")
+        right = {"username": user.email, "password": PASSWORD}
+        wrong = {"username": user.email, "password": "not-the-password"}
 
-    class Rollback(Exception):
-        pass
+        def log_out() -> None:
+            client.post("/accounts/logout/")
 
-    try:
-        with transaction.atomic():
-            user = User.objects.create_user("bench.login@example.com", PASSWORD)
-            client = Client(HTTP_HOST="localhost")
-            right = {"username": user.email, "password": PASSWORD}
-            wrong = {"username": user.email, "password": "not-the-password"}
+        def forget_failures() -> None:
+            LoginThrottle.objects.all().delete()
 
-            def log_out() -> None:
-                client.post("/accounts/logout/")
-
-            def forget_failures() -> None:
-                LoginThrottle.objects.all().delete()
-
-            results = {
-                "successful login": measure(client, connection, right, runs, after=log_out),
-                "wrong password (counted, audited)": measure(
-                    client, connection, wrong, runs, after=forget_failures
-                ),
-            }
-            for _ in range(services.LOCKOUT_FAILURES):
-                services.record_failed_login(user.email)
-            results["refused while locked (audited)"] = measure(client, connection, right, runs)
-            print(f"POST /accounts/login/, {runs} runs each (PBKDF2 as in production)")
-            for name, (p50, p95, queries, status) in results.items():
-                print(f"  {name:36} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  {queries:2} queries  HTTP {status}")
-            raise Rollback
-    except Rollback:
-        pass
+        results = {
+            "successful login": measure(client, connection, right, runs, after=log_out),
+            "wrong password (counted, audited)": measure(
+                client, connection, wrong, runs, after=forget_failures
+            ),
+        }
+        for _ in range(services.LOCKOUT_FAILURES):
+            services.record_failed_login(user.email)
+        results["refused while locked (audited)"] = measure(client, connection, right, runs)
+        print(f"POST /accounts/login/, {runs} runs each (PBKDF2 as in production)")
+        for name, (p50, p95, queries, status) in results.items():
+            print(f"  {name:36} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  {queries:2} queries  HTTP {status}")
     return 0
 
 

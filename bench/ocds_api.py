@@ -15,61 +15,33 @@ so it needs the dev dependencies (factory_boy).
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
+from _common import p50_p95, prepare_database, rolled_back, timed
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_ocds")
 os.environ.setdefault("DEBUG", "false")
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 RECIPIENTS = 200
 ORDERS = 20
 PROCESSES = 5000
 
 
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    if not url.startswith("postgres"):
-        return
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def timed(client, url: str, runs: int) -> tuple[float, float]:
-    for _ in range(3):
-        client.get(url)
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        response = client.get(url)
-        samples.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, response.content[:500]
-    samples.sort()
-    return statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)]
-
-
 def main(argv: list[str]) -> int:
     runs = int(argv[argv.index("--runs") + 1]) if "--runs" in argv else 100
-    ensure_database(os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection, transaction
+    prepare_database()
+    from django.conf import settings
+    from django.db import connection
     from django.test import Client
     from django.utils import timezone
-
-    call_command("migrate", verbosity=0)
-    from django.conf import settings
 
     prefix = settings.OCDS_OCID_PREFIX
     from procurement.contracts.models import PublishedRelease, ReleaseKind
@@ -78,88 +50,84 @@ def main(argv: list[str]) -> int:
     from procurement.orders.services import ItemDraft, complete_order
     from tests.procurement.orders.helpers import make_world, ready_order
 
-    class Rollback(Exception):
-        pass
+    with rolled_back():
+        world = make_world(practices=RECIPIENTS)
+        items = [
+            ItemDraft(price=world.per_patient),
+            ItemDraft(price=world.per_practice, quantities={p.ods_code: 1 for p in world.practices}),
+        ]
+        orders = [ready_order(world, items=items) for _ in range(ORDERS)]
+        for order in orders:
+            complete_order(order, user=world.buyer)  # its on-commit publication waits for a commit
+        publish_ms = []
+        for order in orders:
+            started = time.perf_counter()
+            assert publish_release(order.pk, ReleaseKind.AWARD) is not None
+            publish_ms.append((time.perf_counter() - started) * 1000)
 
-    try:
-        with transaction.atomic():
-            world = make_world(practices=RECIPIENTS)
-            items = [
-                ItemDraft(price=world.per_patient),
-                ItemDraft(price=world.per_practice, quantities={p.ods_code: 1 for p in world.practices}),
-            ]
-            orders = [ready_order(world, items=items) for _ in range(ORDERS)]
-            for order in orders:
-                complete_order(order, user=world.buyer)  # its on-commit publication waits for a commit
-            publish_ms = []
-            for order in orders:
-                started = time.perf_counter()
-                assert publish_release(order.pk, ReleaseKind.AWARD) is not None
-                publish_ms.append((time.perf_counter() - started) * 1000)
-
-            # More contracting processes, served from the database as the real ones are: copies of one
-            # completed order (distinct call-off numbers) with a copy of its release each.
-            template = PublishedRelease.objects.first()
-            source = Order.objects.get(pk=template.order_id)
-            copies = []
-            for n in range(PROCESSES - ORDERS):
-                copy = Order.objects.get(pk=source.pk)
-                copy.pk = None
-                copy.number = 900_000 + n
-                copies.append(copy)
-            copies = Order.objects.bulk_create(copies, batch_size=1000)
-            now = timezone.now()
-            PublishedRelease.objects.bulk_create(
-                (
-                    PublishedRelease(
-                        order_id=copy.pk,
-                        organisation_id=template.organisation_id,
-                        kind=ReleaseKind.AWARD,
-                        ocid=f"{prefix}-C{copy.number:06d}",
-                        release_id=f"C{copy.number:06d}-01-award-contract",
-                        published_at=now - datetime.timedelta(minutes=n),
-                        release={**template.release, "ocid": f"{prefix}-C{copy.number:06d}"},
-                    )
-                    for n, copy in enumerate(copies)
-                ),
-                batch_size=1000,
-            )
-
-            client = Client(HTTP_HOST="localhost")
-            queries = []
-
-            def count(execute, sql, params, many, context):
-                queries.append(sql)
-                return execute(sql, params, many, context)
-
-            results = {}
-            for label, url in (
-                ("list, first page (20 packages)", "/api/v1/ocds/"),
-                ("list, page 200 (20 packages)", "/api/v1/ocds/?page=200"),
-                ("one package", f"/api/v1/ocds/{template.ocid}/"),
-            ):
-                queries.clear()
-                with connection.execute_wrapper(count):
-                    response = client.get(url)
-                assert response.status_code == 200, response.content[:500]
-                results[label] = (*timed(client, url, runs), len(queries), len(response.content))
-
-            print(
-                f"OCDS: {ORDERS} orders ({RECIPIENTS} recipients, 2 items); {PROCESSES:,} processes published"
-            )
-            publish_ms.sort()
-            print(
-                f"  publish an award (build + freeze the release): "
-                f"p50 {statistics.median(publish_ms):.1f} ms, max {publish_ms[-1]:.1f} ms"
-            )
-            for label, (p50, p95, query_count, size) in results.items():
-                print(
-                    f"  GET {label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, {query_count} SQL queries, "
-                    f"{size / 1024:.0f} KiB ({runs} runs)"
+        # More contracting processes, served from the database as the real ones are: copies of one
+        # completed order (distinct call-off numbers) with a copy of its release each.
+        template = PublishedRelease.objects.first()
+        source = Order.objects.get(pk=template.order_id)
+        copies = []
+        for n in range(PROCESSES - ORDERS):
+            copy = Order.objects.get(pk=source.pk)
+            copy.pk = None
+            copy.number = 900_000 + n
+            copies.append(copy)
+        copies = Order.objects.bulk_create(copies, batch_size=1000)
+        now = timezone.now()
+        PublishedRelease.objects.bulk_create(
+            (
+                PublishedRelease(
+                    order_id=copy.pk,
+                    organisation_id=template.organisation_id,
+                    kind=ReleaseKind.AWARD,
+                    ocid=f"{prefix}-C{copy.number:06d}",
+                    release_id=f"C{copy.number:06d}-01-award-contract",
+                    published_at=now - datetime.timedelta(minutes=n),
+                    release={**template.release, "ocid": f"{prefix}-C{copy.number:06d}"},
                 )
-            raise Rollback
-    except Rollback:
-        pass
+                for n, copy in enumerate(copies)
+            ),
+            batch_size=1000,
+        )
+
+        client = Client(HTTP_HOST="localhost")
+        queries = []
+
+        def count(execute, sql, params, many, context):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        def get(url: str):
+            response = client.get(url)
+            assert response.status_code == 200, response.content[:500]
+            return response
+
+        results = {}
+        for label, url in (
+            ("list, first page (20 packages)", "/api/v1/ocds/"),
+            ("list, page 200 (20 packages)", "/api/v1/ocds/?page=200"),
+            ("one package", f"/api/v1/ocds/{template.ocid}/"),
+        ):
+            queries.clear()
+            with connection.execute_wrapper(count):
+                response = get(url)
+            samples, _ = timed(functools.partial(get, url), runs, warm_up=3)
+            results[label] = (*p50_p95(samples), len(queries), len(response.content))
+
+        print(f"OCDS: {ORDERS} orders ({RECIPIENTS} recipients, 2 items); {PROCESSES:,} processes published")
+        publish_ms.sort()
+        print(
+            f"  publish an award (build + freeze the release): "
+            f"p50 {statistics.median(publish_ms):.1f} ms, max {publish_ms[-1]:.1f} ms"
+        )
+        for label, (p50, p95, query_count, size) in results.items():
+            print(
+                f"  GET {label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, {query_count} SQL queries, "
+                f"{size / 1024:.0f} KiB ({runs} runs)"
+            )
     return 0
 
 

@@ -21,25 +21,17 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from _common import prepare_database, rolled_back
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_orders")
 os.environ.setdefault("DEBUG", "false")  # no per-query bookkeeping, as in production
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 PDF_RECIPIENTS = 200
 CSV_ORDERS = (100, 1000)
 CSV_RECIPIENTS = 10  # per order; two per-recipient items and one per-solution item: 21 rows an order
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def build_world():
@@ -175,61 +167,47 @@ def stream_csv(client) -> tuple[int, int, float, int]:
 
 def main(argv: list[str]) -> int:
     runs = int(argv[argv.index("--runs") + 1]) if "--runs" in argv else 5
-    ensure_database(os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import transaction
+    prepare_database()
     from django.test import Client
 
     from procurement.orders.models import Order
 
-    call_command("migrate", verbosity=0)
+    with rolled_back():
+        sub_icb, practices, buyer, solution, prices = build_world()
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(buyer)
 
-    class Rollback(Exception):
-        pass
+        big = complete_order(buyer, sub_icb, solution, practices, prices)
+        url = f"/orders/{big.pk}/summary.pdf"
+        response = client.get(url)  # warm up (fonts, templates)
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")
+        samples, cpu = [], []
+        for _ in range(runs):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            response = client.get(url)
+            samples.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - started_cpu)
+        print(f"order summary PDF: {PDF_RECIPIENTS} service recipients, 3 items, {runs} runs")
+        # CPU time too: on a shared machine the wall time mostly measures other people's load.
+        print(
+            f"  wall p50 {statistics.median(samples):.2f} s, max {max(samples):.2f} s (target < 3 s); "
+            f"CPU p50 {statistics.median(cpu):.2f} s; {len(response.content) / 1024:.0f} KiB; "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+        )
 
-    try:
-        with transaction.atomic():
-            sub_icb, practices, buyer, solution, prices = build_world()
-            client = Client(HTTP_HOST="localhost")
-            client.force_login(buyer)
-
-            big = complete_order(buyer, sub_icb, solution, practices, prices)
-            url = f"/orders/{big.pk}/summary.pdf"
-            response = client.get(url)  # warm up (fonts, templates)
-            assert response.status_code == 200 and response.content.startswith(b"%PDF")
-            samples, cpu = [], []
-            for _ in range(runs):
-                started, started_cpu = time.perf_counter(), time.process_time()
-                response = client.get(url)
-                samples.append(time.perf_counter() - started)
-                cpu.append(time.process_time() - started_cpu)
-            print(f"order summary PDF: {PDF_RECIPIENTS} service recipients, 3 items, {runs} runs")
-            # CPU time too: on a shared machine the wall time mostly measures other people's load.
+        # The CSV: orders with CSV_RECIPIENTS recipients each; delete the big one first.
+        small = complete_order(buyer, sub_icb, solution, practices[:CSV_RECIPIENTS], prices)
+        Order.objects.filter(pk=big.pk).delete()
+        made = 1
+        print(f"full CSV, streamed through the view ({CSV_RECIPIENTS} recipients and 3 items an order):")
+        for target in CSV_ORDERS:
+            copy_orders(small, target - made)
+            made = target
+            size, rows, elapsed, peak = stream_csv(client)
             print(
-                f"  wall p50 {statistics.median(samples):.2f} s, max {max(samples):.2f} s (target < 3 s); "
-                f"CPU p50 {statistics.median(cpu):.2f} s; {len(response.content) / 1024:.0f} KiB; "
-                f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+                f"  {target:>5,} orders: {rows:,} rows, {size / 1024 / 1024:.1f} MiB in {elapsed:.2f} s; "
+                f"peak Python memory (tracemalloc) {peak / 1024 / 1024:.2f} MiB"
             )
-
-            # The CSV: orders with CSV_RECIPIENTS recipients each; delete the big one first.
-            small = complete_order(buyer, sub_icb, solution, practices[:CSV_RECIPIENTS], prices)
-            Order.objects.filter(pk=big.pk).delete()
-            made = 1
-            print(f"full CSV, streamed through the view ({CSV_RECIPIENTS} recipients and 3 items an order):")
-            for target in CSV_ORDERS:
-                copy_orders(small, target - made)
-                made = target
-                size, rows, elapsed, peak = stream_csv(client)
-                print(
-                    f"  {target:>5,} orders: {rows:,} rows, {size / 1024 / 1024:.1f} MiB in {elapsed:.2f} s; "
-                    f"peak Python memory (tracemalloc) {peak / 1024 / 1024:.2f} MiB"
-                )
-            raise Rollback
-    except Rollback:
-        pass
     return 0
 
 
