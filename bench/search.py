@@ -116,8 +116,8 @@ def main(argv: list[str]) -> int:
 
     tsquery = " & ".join(["online", "consultation", "video"])
     raw_sql = (
-        "SELECT solution_id FROM search_listingdocument WHERE search_vector @@ to_tsquery('english', %s) "
-        "ORDER BY ts_rank_cd(search_vector, to_tsquery('english', %s)) DESC LIMIT 20"
+        "SELECT solution_id FROM search_listingtext WHERE search_vector @@ to_tsquery('english', %s) "
+        "ORDER BY ts_rank(search_vector, to_tsquery('english', %s)) DESC LIMIT 20"
     )
 
     def raw() -> None:

@@ -372,6 +372,7 @@ def empty_read_model() -> None:
     with connection.cursor() as cursor:
         for table in (
             "search_listingpricesegment",
+            "search_listingtext",
             "search_listingdocument",
             "search_searchterm",
         ):

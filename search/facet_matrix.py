@@ -118,33 +118,27 @@ def current() -> FacetMatrix:
 
 def load(state: str) -> FacetMatrix:
     """Read the matrix: on PostgreSQL an index-only scan of a covering index (migration 0006), not
-    the wide table, in binary so integer arrays need no parsing; the orders are computed here, by
-    code point, as the C collation and Elasticsearch's keyword sort order names."""
+    the wide table; the orders are computed here, by code point, as the C collation and
+    Elasticsearch's keyword sort order names."""
     sql = (
         "SELECT solution_id, facet_codes, name_sort, published_at FROM search_listingdocument "
         "ORDER BY solution_id"
     )
     if connection.vendor == "postgresql":
-        import psycopg
-
-        connection.ensure_connection()
-        # Django's cursors bind on the client, which cannot ask for binary results.
-        with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(sql, binary=True)
-            rows = cursor.fetchall()
+        ids, lengths, codes, names, published = _read_postgresql(sql)
     else:
         with connection.cursor() as cursor:
             cursor.execute(sql)
             rows = [(r[0], json.loads(r[1]) if r[1] else [], r[2], r[3]) for r in cursor.fetchall()]
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        lengths = np.fromiter((len(r[1]) for r in rows), dtype=np.int64, count=len(rows))
+        codes = np.fromiter((c for r in rows for c in r[1]), dtype=np.int32, count=int(lengths.sum()))
+        names = [r[2] for r in rows]
+        published = np.fromiter((_epoch(r[3]) for r in rows), dtype=np.float64, count=len(rows))
     with connection.cursor() as cursor:
         cursor.execute("SELECT id, facet, value FROM search_facetcode")
         code_rows = cursor.fetchall()
-    count = len(rows)
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=count)
-    lengths = np.fromiter((len(r[1] or ()) for r in rows), dtype=np.int64, count=count)
-    indptr = np.zeros(count + 1, dtype=np.int64)
-    np.cumsum(lengths, out=indptr[1:])
-    codes = np.fromiter((c for r in rows for c in (r[1] or ())), dtype=np.int32, count=int(indptr[-1]))
+    count = len(ids)
     row_of = np.repeat(np.arange(count, dtype=np.int32), lengths)
     highest = max([int(codes.max()) if len(codes) else 0, *(c for c, _, _ in code_rows)], default=0)
     code_facet = np.full(highest + 1, -1, dtype=np.int16)
@@ -153,19 +147,14 @@ def load(state: str) -> FacetMatrix:
         if facet in FACET_NUMBERS:
             code_facet[code] = FACET_NUMBERS[facet]
             values[code] = value
-    # Name order: a dense rank (equal names share one); publication order: latest first, never
-    # published last, then by name and id.
-    by_name = sorted(range(count), key=lambda i: rows[i][2])
-    name_rank = np.zeros(count, dtype=np.int64)
-    rank, previous = 0, None
-    for i in by_name:
-        if rows[i][2] != previous:
-            rank, previous = rank + 1, rows[i][2]
-        name_rank[i] = rank
-    published = np.fromiter((_epoch(r[3]) for r in rows), dtype=np.float64, count=count)
+    # Name order: a dense rank (equal names share one; Python orders str by code point); publication
+    # order: latest first, never published last, then by name and id.
+    dense = {name: rank for rank, name in enumerate(sorted(set(names)), start=1)}
+    name_rank = np.fromiter((dense[name] for name in names), dtype=np.int64, count=count)
     published_rank = np.empty(count, dtype=np.int64)
     published_rank[np.lexsort((ids, name_rank, -np.nan_to_num(published, nan=-np.inf)))] = np.arange(count)
-    order = np.argsort(codes, kind="stable")
+    # Stable, so each code's listings stay in row order; 16-bit codes sort by radix, five times faster.
+    order = np.argsort(codes.astype(np.int16) if highest < 2**15 else codes, kind="stable")
     code_ptr = np.zeros(highest + 2, dtype=np.int64)
     np.cumsum(np.bincount(codes, minlength=highest + 1), out=code_ptr[1:])
     return FacetMatrix(
@@ -180,6 +169,49 @@ def load(state: str) -> FacetMatrix:
         code_facet=code_facet,
         code_value=tuple(values),
     )
+
+
+# PostgreSQL's binary formats, read with numpy rather than as a million Python ints: an int4[] is a
+# header (dimensions, null flag, element type, then length and lower bound per dimension) and then
+# (length, value) pairs of big-endian int32; a timestamptz is microseconds since 2000-01-01 UTC.
+INT4_ARRAY_OID, TIMESTAMPTZ_OID = 1007, 1184
+POSTGRES_EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC).timestamp()
+
+
+def _read_postgresql(sql: str):
+    import psycopg
+    from psycopg.adapt import Loader
+
+    class Raw(Loader):
+        format = psycopg.pq.Format.BINARY
+
+        def load(self, data) -> bytes:
+            return bytes(data)
+
+    connection.ensure_connection()
+    # Django's cursors bind on the client, which cannot ask for binary results.
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.adapters.register_loader(INT4_ARRAY_OID, Raw)
+        cursor.adapters.register_loader(TIMESTAMPTZ_OID, Raw)
+        cursor.execute(sql, binary=True)
+        rows = cursor.fetchall()
+    count = len(rows)
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=count)
+    # A one-dimensional array's elements start after 20 header bytes; an empty one has no dimension
+    # (12 bytes) and a NULL has no bytes at all.
+    arrays = [r[1][20:] if r[1] else b"" for r in rows]
+    lengths = np.fromiter((len(a) // 8 for a in arrays), dtype=np.int64, count=count)
+    codes = np.frombuffer(b"".join(arrays), dtype=">i4")[1::2].astype(np.int32)
+    names = [r[2] for r in rows]
+    micros = np.fromiter(
+        (int.from_bytes(r[3], "big", signed=True) if r[3] else 0 for r in rows), dtype=np.int64, count=count
+    )
+    published = np.where(
+        np.fromiter((r[3] is not None for r in rows), dtype=bool, count=count),
+        micros / 1e6 + POSTGRES_EPOCH,
+        np.nan,
+    )
+    return ids, lengths, codes, names, published
 
 
 def _epoch(value) -> float:

@@ -31,3 +31,13 @@ class CodeListField(models.Field):
         if value is None or isinstance(value, list):
             return value
         return json.loads(value)
+
+
+class TextVectorField(models.Field):
+    """PostgreSQL's `tsvector` (written by a trigger, search/migrations/0007; never by Django), plain
+    text elsewhere, where the column stays empty: SQLite searches its FTS5 table instead."""
+
+    description = "A full-text search vector"
+
+    def db_type(self, connection) -> str:
+        return "tsvector" if connection.vendor == "postgresql" else "text"

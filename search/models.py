@@ -2,9 +2,10 @@
 its cost as a function of list size, and the lexicon of indexed words (for correcting typos).
 
 Built from the catalogue by search/documents.py and kept current by Celery tasks that the catalogue's
-events trigger (search/signal_handlers.py). The text index itself is the database's: a generated,
-weighted, GIN-indexed `search_vector` column on PostgreSQL, an FTS5 table on SQLite (both made by this
-app's migrations), or an Elasticsearch index (search/backends/elasticsearch.py).
+events trigger (search/signal_handlers.py). The text index itself is the database's: a weighted,
+GIN-indexed `tsvector` in the narrow `ListingText` table on PostgreSQL, an FTS5 table on SQLite (both
+kept in step with the documents by triggers made by this app's migrations), or an Elasticsearch index
+(search/backends/elasticsearch.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from wagtail.search import index
 
 from catalogue.models import Solution
 
-from .fields import CodeListField
+from .fields import CodeListField, TextVectorField
 
 
 class ListingDocument(models.Model):
@@ -53,6 +54,25 @@ class ListingDocument(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ListingText(models.Model):
+    """A document's weighted text vector, on PostgreSQL, apart from the wide document row: matching a
+    broad text reads these narrow rows (vectors kept inline, compressed) rather than every page of the
+    descriptions, and ranking them needs no TOAST reads (docs/search.md). A trigger on the document
+    table writes it (migration 0007); Django only reads and deletes it."""
+
+    document = models.OneToOneField(
+        ListingDocument,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="text",
+        db_column="solution_id",
+    )
+    search_vector = TextVectorField(null=True, editable=False)
+
+    def __str__(self) -> str:
+        return f"text of {self.document_id}"
 
 
 class FacetCode(models.Model):

@@ -1,7 +1,7 @@
 """Search in the database: PostgreSQL full-text search, or SQLite FTS5 in the embedded default.
 
 The database answers what only it can: which listings match the text (and a price cap at a list size),
-their rank, and the snippets of one page. Everything about facets (filters, disjunctive counts, the
+with their rank, and the snippets of one page. Everything about facets (filters, disjunctive counts, the
 total) and the order of the results comes from the in-memory facet matrix (search/facet_matrix.py),
 which is current by construction. A text's matches are cached with the matrix until the index changes,
 so refining, paging and sorting a search cost no text match (docs/search.md).
@@ -31,23 +31,21 @@ def marked(snippet: str) -> str:
 
 @dataclass
 class TextMatch:
-    """How a dialect matches words: a join, a condition and a rank (higher is better), each with the
-    parameters it takes."""
+    """How a dialect matches words: the table to read (as `d`, with a `solution_id`), a join, a
+    condition and a rank (higher is better), each with the parameters it takes."""
 
     condition: str = "1=1"
     condition_params: list = field(default_factory=list)
     rank: str = "0"
     rank_params: list = field(default_factory=list)
+    table: str = "search_listingdocument"
     join: str = ""
-    # Rank only the results, not every text match: `rank()` ranks the listings that pass the filters
-    # by id, once each per text. Needs a rank expression that works outside the match's query.
-    rank_at_page: bool = False
 
 
 @dataclass
 class Matched:
     """The listings a text (and a price cap) matches, as matrix rows, with what the database said of
-    them: rank (NaN until ranked) and cost at the list size (inf when none)."""
+    them: rank (NaN until ranked, 0 without text) and cost at the list size (inf when none)."""
 
     rows: np.ndarray
     ranks: np.ndarray
@@ -70,14 +68,21 @@ class DatabaseBackend:
     def prepare(self, cursor, words: list[str]) -> None:
         """Planner settings for the search statement (none by default)."""
 
+    def ranks_in_match(self, query: SearchQuery) -> bool:
+        """Whether to rank every text match in the match's statement (else `rank()` ranks just the
+        results later). SQLite's bm25 exists only inside the match, so by default, yes."""
+        return True
+
     def finish(self, cursor, words: list[str]) -> None:
         """Undo `prepare`."""
 
     # --- the query ---------------------------------------------------------------------------
-    def _candidates(self, query: SearchQuery, words: list[str]) -> tuple[str, list]:
+    def _candidates(self, query: SearchQuery, words: list[str], ranked: bool) -> tuple[str, list]:
         """SQL for what the database must decide: the listings matching the text and the price cap,
-        each with its rank (when the dialect ranks in the match) and its cost at the list size."""
+        each with its rank (when `ranked`) and its cost at the list size."""
         text = self.text_match(words) if words else TextMatch()
+        if not ranked:
+            text.rank, text.rank_params = "0", []
         price, price_params = "NULL", []
         where, where_params = text.condition, list(text.condition_params)
         if query.list_size:
@@ -91,9 +96,8 @@ class DatabaseBackend:
                 cap = "s.slope * %s + s.intercept <= CAST(%s AS NUMERIC)"  # cast: SQLite binds text
                 where += f" AND EXISTS (SELECT 1 {segment} AND {cap})"
                 where_params += [query.list_size, query.list_size, query.list_size, query.max_price]
-        rank, rank_params = ("0", []) if text.rank_at_page else (text.rank, text.rank_params)
-        sql = f"SELECT d.solution_id, {rank}, {price} FROM search_listingdocument d {text.join} WHERE {where}"
-        return sql, [*rank_params, *price_params, *where_params]
+        sql = f"SELECT d.solution_id, {text.rank}, {price} FROM {text.table} d {text.join} WHERE {where}"
+        return sql, [*text.rank_params, *price_params, *where_params]
 
     def matches(self, matrix: facet_matrix.FacetMatrix, query: SearchQuery, words: list[str]) -> Matched:
         """What the text and the price cap match, from the matrix's cache when this text has been
@@ -103,7 +107,8 @@ class DatabaseBackend:
         found = matrix.cache.get(key)
         if found is not None:
             return found
-        sql, params = self._candidates(query, words)
+        ranked = not words or self.ranks_in_match(query)
+        sql, params = self._candidates(query, words, ranked)
         with transaction.atomic(), connection.cursor() as cursor:
             self.prepare(cursor, words)
             cursor.execute(sql, params)
@@ -117,7 +122,7 @@ class DatabaseBackend:
             keep = np.isin(ids, matrix.ids)
             rows_found = [row for row, kept in zip(rows_found, keep, strict=True) if kept]
         matched = Matched(rows=rows, ranks=np.full(matrix.size, np.nan), costs=np.full(matrix.size, np.inf))
-        if words and not self.text_match(words).rank_at_page:
+        if ranked:
             matched.ranks[rows] = [float(row[1] or 0) for row in rows_found]
         for row, (solution_id, _, price) in zip(rows, rows_found, strict=True):
             if price is not None:
@@ -131,8 +136,8 @@ class DatabaseBackend:
         self, query: SearchQuery, words: list[str]
     ) -> tuple[int, list[Hit], dict[str, list[FacetValue]]]:
         """The database finds what the text (and a price cap) matches; the in-memory facet matrix
-        (search/facet_matrix.py) filters, counts every facet and orders; the database ranks the
-        results by relevance when the dialect ranks outside the match (PostgreSQL)."""
+        (search/facet_matrix.py) filters, counts every facet and orders; the results are ranked in
+        the match or, when filters are likely to leave few of the matches, after it (`rank`)."""
         matrix = facet_matrix.current()
         matched = None
         if words or query.list_size:
@@ -186,16 +191,14 @@ class DatabaseBackend:
         return results[np.lexsort((ids, names))]
 
     def rank(self, matrix, matched: Matched, results: np.ndarray, words: list[str]) -> None:
-        """Fill in the rank of the results not ranked yet (PostgreSQL ranks outside the match: only
-        the listings that pass the filters are ranked, and each only once per text and index)."""
+        """Fill in the rank of the results not ranked yet: each listing once per text and index."""
         missing = results[np.isnan(matched.ranks[results])]
         if not len(missing):
             return
         text = self.text_match(words)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT d.solution_id, {text.rank} FROM search_listingdocument d "
-                "WHERE d.solution_id = ANY(%s)",
+                f"SELECT d.solution_id, {text.rank} FROM {text.table} d WHERE d.solution_id = ANY(%s)",
                 [*text.rank_params, matrix.ids[missing].tolist()],
             )
             ranked = cursor.fetchall()
@@ -235,6 +238,7 @@ class DatabaseBackend:
 
         tables = (
             "search_listingdocument",
+            "search_listingtext",
             "search_facetcode",
             "search_listingpricesegment",
             "search_searchterm",
@@ -248,12 +252,14 @@ class DatabaseBackend:
 
 
 class PostgresBackend(DatabaseBackend):
-    """tsvector search: the stored, weighted, GIN-indexed `search_vector` (see the migrations)."""
+    """tsvector search over the narrow `search_listingtext` table: each document's weighted vector,
+    GIN-indexed (search/migrations/0007). Ranked by `ts_rank` (word frequency by field weight):
+    `ts_rank_cd`'s cover density costs more than twice as much per match (docs/search.md)."""
 
     def prepare(self, cursor, words: list[str]) -> None:
         # The planner prices `search_vector @@ query` as cheap and scans the table when many listings
-        # match, but each row's vector must then be read from TOAST: ten times slower, measured, than
-        # the GIN index's bitmap (bench/search.py). Only for a text search (without text, scanning is
+        # match, but then every vector is read and tested: slower, measured, than the GIN index's
+        # bitmap (bench/search.py). Only for a text search (without text, scanning is
         # right), and only for this statement: `finish` puts it back.
         if words:
             cursor.execute("SET LOCAL enable_seqscan = off")
@@ -262,15 +268,20 @@ class PostgresBackend(DatabaseBackend):
         if words:
             cursor.execute("RESET enable_seqscan")
 
+    def ranks_in_match(self, query: SearchQuery) -> bool:
+        # Ranking reads each vector: for a text alone the results are the matches, so rank them as
+        # they are matched; with filters or a restriction, rank only what passes (often a tenth).
+        return not any(query.filters.values()) and query.solution_ids is None
+
     def text_match(self, words):
         tsquery = "to_tsquery('english', %s)"
         expression = " & ".join(words)
         return TextMatch(
             condition=f"d.search_vector @@ {tsquery}",
             condition_params=[expression],
-            rank=f"ts_rank_cd(d.search_vector, {tsquery})",
+            rank=f"ts_rank(d.search_vector, {tsquery})",
             rank_params=[expression],
-            rank_at_page=True,
+            table="search_listingtext",
         )
 
     def snippets(self, ids, words):
