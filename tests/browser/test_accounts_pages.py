@@ -9,22 +9,11 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Invitation, OrganisationType, Role
+from tests.browser.helpers import log_in
 from tests.factories import MembershipFactory, OrganisationFactory, PracticeFactory, UserFactory
 from tests.factories.accounts import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def click(page, page_audit):
-    """Click something that loads a new page, and wait for that page's accessibility check."""
-
-    def _click(locator):
-        before = page_audit.finished
-        locator.click()
-        page_audit.wait(page, finished_at_least=before + 1)
-
-    return _click
 
 
 @pytest.fixture
@@ -36,13 +25,6 @@ def commissioner(transactional_db):
     MembershipFactory(organisation=PracticeFactory(name="Riverside Surgery"), user=user, role=Role.BUYER)
     MembershipFactory(organisation=icb, role=Role.BUYER, user=UserFactory(email="colleague@example.nhs.uk"))
     return user, icb
-
-
-def log_in(page, visit, click, email: str, password: str = DEFAULT_PASSWORD) -> None:
-    visit("/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    click(page.get_by_role("button", name="Log in"))
 
 
 def test_lockout_message_and_password_reset_request(page, visit, click, home_page):
@@ -65,7 +47,7 @@ def test_lockout_message_and_password_reset_request(page, visit, click, home_pag
 
 def test_an_admin_invites_removes_and_switches(page, visit, click, home_page, commissioner):
     user, icb = commissioner
-    log_in(page, visit, click, user.email)
+    log_in(page, visit, click, user.email, DEFAULT_PASSWORD)
     account = page.get_by_role("navigation", name="Account")
     expect(account).to_contain_text("Acting for NHS Browser Test ICB")
 

@@ -13,10 +13,10 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from accounts.models import Organisation
-from catalogue.demo import DEMO_PASSWORD
 from catalogue.models import Solution
 from catalogue.pricing import calculate_cost, format_money, to_pence
 from procurement.compare.costs import price_for_comparison
+from tests.browser.helpers import log_in  # also imported from here by other browser tests
 from tests.search.catalogue import build_search_catalogue
 
 pytestmark = pytest.mark.browser
@@ -24,13 +24,6 @@ pytestmark = pytest.mark.browser
 # Three demo listings with per-patient prices of three shapes: tiered volume per practice, a fixed
 # price per list-size band, and a flat price per patient (a real listing).
 DEMO_THREE = ("99002-001", "99007-001", "10000-001")
-
-
-def log_in(page, visit, click, email: str) -> None:
-    visit("/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    click(page.get_by_role("button", name="Log in"))
 
 
 def expected_total(catalogue_id: str, sizes: list[int], term: int = 36) -> str:

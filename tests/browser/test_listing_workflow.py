@@ -18,19 +18,8 @@ pytestmark = pytest.mark.browser
 NEW_SUMMARY = "Online and video consultations, triaged by your own clinicians."
 
 
-@pytest.fixture
-def click(page, page_audit):
-    """Click something that loads a new page, and wait for that page's accessibility check."""
-
-    def _click(locator):
-        before = page_audit.finished
-        locator.click()
-        page_audit.wait(page, finished_at_least=before + 1)
-
-    return _click
-
-
 def log_in(page, visit, click, user) -> None:
+    """Sign in to the Wagtail admin: its own form at /admin/login/, not the site's (helpers.log_in)."""
     visit("/admin/login/")
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)

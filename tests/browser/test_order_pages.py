@@ -9,17 +9,11 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.helpers import log_in
 from tests.factories.accounts import DEFAULT_PASSWORD
 from tests.procurement.orders.helpers import make_world, start_order
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, visit, click, user) -> None:
-    visit("/accounts/login/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(DEFAULT_PASSWORD)
-    click(page.get_by_role("button", name="Log in"))
 
 
 def fill_date(page, day: datetime.date, within=None) -> None:
@@ -38,7 +32,7 @@ def test_a_buyer_completes_an_order_through_its_errors_and_the_supplier_accepts(
     world.buyer.first_name = "Alex"
     world.buyer.save()
     order = start_order(world, commencement_date=None)
-    log_in(page, visit, click, world.buyer)
+    log_in(page, visit, click, world.buyer.email, DEFAULT_PASSWORD)
     visit(order.get_absolute_url())
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Order {order.call_off_id}")
 
@@ -97,7 +91,7 @@ def test_a_buyer_completes_an_order_through_its_errors_and_the_supplier_accepts(
     expect(page.get_by_test_id("orders")).to_contain_text(order.call_off_id)
     click(page.get_by_role("button", name="Log out"))
 
-    log_in(page, visit, click, world.supplier_user)
+    log_in(page, visit, click, world.supplier_user.email, DEFAULT_PASSWORD)
     visit("/supplier/orders/")
     click(page.get_by_role("link", name=order.call_off_id))
     click(page.get_by_role("button", name="Accept order"))

@@ -10,16 +10,17 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import OrganisationType, Role
+from catalogue.demo import DEMO_PASSWORD
+from tests.browser.helpers import log_in
 from tests.factories import MembershipFactory, OrganisationFactory, PracticeFactory, UserFactory
 from tests.search.catalogue import build_search_catalogue
 
 pytestmark = pytest.mark.browser
 
-# As catalogue/demo.py makes them (seed_demo is too slow to run for one test).
-DEMO_PASSWORD = "Marketplace-demo-1"
-
 
 def demo_users():
+    """The demo's practice manager and supplier editor as catalogue/demo.py makes them (seed_demo is too
+    slow to run for one test)."""
     practice = PracticeFactory(name="The Densham Surgery", ods_code="A81001", list_size=8_812)
     manager = UserFactory(email="practice.manager@example.com", password=DEMO_PASSWORD)
     MembershipFactory(user=manager, organisation=practice, role=Role.BUYER)
@@ -29,63 +30,45 @@ def demo_users():
     return manager, supplier
 
 
-def click_and_wait(page, page_audit, target) -> None:
-    """Click something (a button's name, or a locator) that loads a page, and wait for that page's
-    accessibility check, so the next step cannot navigate away in the middle of it."""
-    before = page_audit.finished
-    (page.get_by_role("button", name=target) if isinstance(target, str) else target).click()
-    page_audit.wait(page, finished_at_least=before + 1)
-
-
-def log_in(page, visit, page_audit, email: str) -> None:
-    visit("/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    click_and_wait(page, page_audit, "Log in")
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-
-
-def test_a_practice_manager_saves_a_search_and_a_supplier_cannot_open_it(page, visit, page_audit, home_page):
+def test_a_practice_manager_saves_a_search_and_a_supplier_cannot_open_it(page, visit, click, home_page):
     build_search_catalogue()
     demo_users()
 
-    log_in(page, visit, page_audit, "practice.manager@example.com")
+    log_in(page, visit, click, "practice.manager@example.com")
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
     visit("/catalogue/?q=consultation")
     page.get_by_role("group", name="Capabilities").get_by_label(
         re.compile(r"^C43 Online Consultation")
     ).check()
-    click_and_wait(page, page_audit, "Apply filters")
+    click(page.get_by_role("button", name="Apply filters"))
     expect(page.get_by_role("status")).to_contain_text("2 results")
 
-    click_and_wait(page, page_audit, "Save this search as a shortlist")
+    click(page.get_by_role("button", name="Save this search as a shortlist"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Save this search as a shortlist")
     expect(page.get_by_test_id("matching")).to_contain_text("2 solutions match now")
 
-    click_and_wait(page, page_audit, "Save shortlist")  # no name yet
+    click(page.get_by_role("button", name="Save shortlist"))  # no name yet
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter a name for the shortlist.")
     page.get_by_label("Name").fill("Online triage")
     page.get_by_label("Description (optional)").fill("For the winter pressures bid.")
-    click_and_wait(page, page_audit, "Save shortlist")
+    click(page.get_by_role("button", name="Save shortlist"))
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Online triage")
     expect(page.get_by_test_id("shortlist-results").get_by_role("heading", level=3)).to_have_text(
         ["Consultly Online", "Triageflow"]
     )
     shortlist_url = page.url
-    click_and_wait(page, page_audit, "Turn on email alerts")
+    click(page.get_by_role("button", name="Turn on email alerts"))
     expect(page.get_by_role("button", name="Stop email alerts")).to_be_visible()
 
-    click_and_wait(
-        page,
-        page_audit,
-        page.get_by_role("navigation", name="Menu").get_by_role("link", name="Your dashboard"),
-    )
+    click(page.get_by_role("navigation", name="Menu").get_by_role("link", name="Your dashboard"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Your dashboard")
     expect(page.get_by_test_id("shortlists").get_by_role("link", name="Online triage")).to_be_visible()
     expect(page.get_by_test_id("practices")).to_contain_text("8,812")
 
-    click_and_wait(page, page_audit, "Log out")
-    log_in(page, visit, page_audit, "supplier.a@example.com")
+    click(page.get_by_role("button", name="Log out"))
+    log_in(page, visit, click, "supplier.a@example.com")
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
     response = visit(shortlist_url)
     assert response.status == 403
     expect(page.get_by_text("Online triage")).to_have_count(0)
