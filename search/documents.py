@@ -250,8 +250,9 @@ def store(
     """Write documents into the database read model (replacing what was there) and drop `remove`.
     `replace=False` skips looking for earlier rows (a rebuild has just emptied the tables) and leaves
     the words of the lexicon to the caller (`add_terms`), who sees every batch."""
+    remove = set(remove)
     if replace:
-        stale = {solution_id for solution_id, _ in documents} | set(remove)
+        stale = {solution_id for solution_id, _ in documents} | remove
         ListingDocument.objects.filter(pk__in=stale).delete()  # cascades to facets and segments
     codes = facet_codes({pair for _, doc in documents for pair in doc.facets})
     document_rows = [
@@ -281,7 +282,7 @@ def store(
             terms.update(doc.terms)
         add_terms(terms)
     # A rebuild (replace=False) collects every batch's words and adds them once, at the end.
-    facet_matrix.touch()
+    facet_matrix.touch([solution_id for solution_id, _ in documents] + [*remove])
 
 
 DOCUMENT_FIELDS = (
@@ -377,4 +378,4 @@ def empty_read_model() -> None:
             "search_searchterm",
         ):
             cursor.execute(f"DELETE FROM {table}")
-    facet_matrix.touch()
+    facet_matrix.touch(None)  # every listing may change: processes read the whole matrix again

@@ -7,8 +7,10 @@ place in the name and publication orders; a search asks the database only for wh
 price) matches, then filters, counts, sorts and pages with numpy.
 
 The copy is current by construction: every write to the read model changes `IndexState.token` in the
-same transaction (`touch`), and every search reads the token (one primary-key lookup) and reloads the
-matrix when it differs. Reloading reads one narrow row per listing (bench/search.py prints its time).
+same transaction (`touch`), and every search reads the token (one primary-key lookup) and brings the
+matrix up to date when it differs: by patching the listings the writes since its token changed (the
+chain of `IndexChange` rows), or, when that chain is broken or holds a rebuild, by reading one narrow
+row per listing (bench/search.py prints both times).
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ import json
 import threading
 import uuid
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection
 
+from .models import IndexChange
 from .query import FACETS
 
 _lock = threading.RLock()
@@ -30,15 +34,32 @@ _lock = threading.RLock()
 # 50,000 listings).
 CACHE_SIZE = 32
 _current: FacetMatrix | None = None
+# Changes kept for patching: a process further behind than this reads the whole matrix again.
+KEPT_CHANGES = 1000
+# Past this many changed listings, reading everything costs less than patching.
+MOST_PATCHED = 5000
 
 
-def touch() -> None:
-    """Mark the read model changed; call inside the transaction that changes it."""
+def touch(changed: Iterable[int] | None = None) -> None:
+    """Mark the read model changed; call inside the transaction that changes it, with the listings
+    written or removed (None: any of them, as a rebuild). The state row stays locked until that
+    transaction ends, so writers take turns and the chain of changes follows their commit order."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    new = uuid.uuid4().hex
+    ids = sorted({int(i) for i in changed}) if changed is not None else None
     with connection.cursor() as cursor:
+        cursor.execute(f"SELECT token FROM search_indexstate WHERE id = 1{lock}")
+        row = cursor.fetchone()
         cursor.execute(
             "INSERT INTO search_indexstate (id, token) VALUES (1, %s) "
             "ON CONFLICT (id) DO UPDATE SET token = excluded.token",
-            [uuid.uuid4().hex],
+            [new],
+        )
+        IndexChange.objects.create(previous=row[0] if row else "", token=new, solution_ids=ids)
+        # Only the latest changes are kept; the primary key finds the old ones.
+        cursor.execute(
+            "DELETE FROM search_indexchange WHERE id <= (SELECT MAX(id) FROM search_indexchange) - %s",
+            [KEPT_CHANGES],
         )
 
 
@@ -55,6 +76,7 @@ class FacetMatrix:
     ids: np.ndarray  # solution ids, ascending: a listing's row is its position here
     # Row-wise: the codes of listing i are codes[indptr[i]:indptr[i + 1]]; row_of[k] is the listing
     # of codes[k]. Column-wise: the listings with code c are rows_by_code[code_ptr[c]:code_ptr[c + 1]].
+    indptr: np.ndarray
     codes: np.ndarray
     row_of: np.ndarray
     code_ptr: np.ndarray
@@ -63,6 +85,8 @@ class FacetMatrix:
     published_rank: np.ndarray  # position in "latest published first, then name, then id"
     code_facet: np.ndarray  # facet number (index in FACETS) of each code; -1 for an unknown code
     code_value: tuple[str, ...]  # value of each code ("" for an unknown code)
+    names: tuple[str, ...]  # name_sort of each row, and its publication time (NaN: never): for patching
+    published: np.ndarray
     # What backends derive from this state of the index (such as a text's matches), dropped with the
     # matrix when the index changes. Least recently used first; at most CACHE_SIZE entries.
     cache: OrderedDict = field(default_factory=OrderedDict, compare=False, repr=False)
@@ -104,7 +128,7 @@ FACET_NUMBERS = {facet: number for number, facet in enumerate(FACETS)}
 
 
 def current() -> FacetMatrix:
-    """The matrix for the read model as committed now (reloaded if another write has happened)."""
+    """The matrix for the read model as committed now (patched or reloaded if writes have happened)."""
     global _current
     now = token()
     matrix = _current
@@ -112,33 +136,99 @@ def current() -> FacetMatrix:
         return matrix
     with _lock:
         if _current is None or _current.token != now:
-            _current = load(now)
+            _current = (patched(_current) if _current is not None else None) or load(now)
         return _current
 
 
+def patched(matrix: FacetMatrix) -> FacetMatrix | None:
+    """The matrix brought up to date by re-reading only the listings written since its token, or None
+    when the changes since then are unknown (pruned, rolled back), include a rebuild, or are many.
+
+    Reading the changes and then the rows takes two snapshots: rows written in between are read as
+    they are now, newer than the last change seen. That is safe because patching is idempotent: the
+    next patch re-reads those listings again (their change follows in the chain)."""
+    changes = list(
+        IndexChange.objects.filter(id__gte=IndexChange.objects.filter(token=matrix.token).values("id")[:1])
+        .order_by("id")
+        .values_list("previous", "token", "solution_ids")
+    )
+    expected, changed = matrix.token, set()
+    for previous, token_set, solution_ids in changes[1:]:
+        if previous != expected or solution_ids is None:
+            return None
+        expected = token_set
+        changed.update(solution_ids)
+    if expected == matrix.token or len(changed) > MOST_PATCHED:
+        return None
+    new_ids, new_lengths, new_codes, new_names, new_published = _read(
+        "WHERE solution_id = ANY(%s)" if connection.vendor == "postgresql" else _in_list(changed),
+        [sorted(changed)] if connection.vendor == "postgresql" else sorted(changed),
+    )
+    # Keep the rows of the listings not changed, add the changed ones as they are now (a removed
+    # listing has no row to add), and put them all back in id order.
+    keep = ~np.isin(matrix.ids, np.fromiter(changed, dtype=np.int64, count=len(changed)))
+    lengths = np.diff(matrix.indptr)
+    ids = np.concatenate([matrix.ids[keep], new_ids])
+    order = np.argsort(ids, kind="stable")
+    all_lengths = np.concatenate([lengths[keep], new_lengths])
+    all_codes = np.concatenate([matrix.codes[keep[matrix.row_of]], new_codes])
+    starts = np.zeros(len(ids), dtype=np.int64)
+    np.cumsum(all_lengths[:-1], out=starts[1:])
+    lengths_in_order = all_lengths[order]
+    out_starts = np.cumsum(lengths_in_order) - lengths_in_order
+    gather = np.arange(int(lengths_in_order.sum())) + np.repeat(starts[order] - out_starts, lengths_in_order)
+    names = [*(matrix.names[i] for i in np.flatnonzero(keep)), *new_names]
+    published = np.concatenate([matrix.published[keep], new_published])
+    return _assemble(
+        expected,
+        ids[order],
+        lengths_in_order,
+        all_codes[gather],
+        [names[i] for i in order],
+        published[order],
+    )
+
+
+def _in_list(ids: set[int]) -> str:
+    return f"WHERE solution_id IN ({', '.join(['%s'] * len(ids))})"
+
+
 def load(state: str) -> FacetMatrix:
-    """Read the matrix: on PostgreSQL an index-only scan of a covering index (migration 0006), not
-    the wide table; the orders are computed here, by code point, as the C collation and
-    Elasticsearch's keyword sort order names."""
+    """Read the whole matrix: on PostgreSQL an index-only scan of a covering index (migration 0006),
+    not the wide table."""
+    return _assemble(state, *_read("", []))
+
+
+def _read(where: str, params: list) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], np.ndarray]:
+    """Listings' ids (ascending), numbers of codes, codes (one after another), names and publication
+    times (seconds since 1970; NaN if never published)."""
     sql = (
         "SELECT solution_id, facet_codes, name_sort, published_at FROM search_listingdocument "
-        "ORDER BY solution_id"
+        f"{where} ORDER BY solution_id"
     )
     if connection.vendor == "postgresql":
-        ids, lengths, codes, names, published = _read_postgresql(sql)
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-            rows = [(r[0], json.loads(r[1]) if r[1] else [], r[2], r[3]) for r in cursor.fetchall()]
-        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        lengths = np.fromiter((len(r[1]) for r in rows), dtype=np.int64, count=len(rows))
-        codes = np.fromiter((c for r in rows for c in r[1]), dtype=np.int32, count=int(lengths.sum()))
-        names = [r[2] for r in rows]
-        published = np.fromiter((_epoch(r[3]) for r in rows), dtype=np.float64, count=len(rows))
+        return _read_postgresql(sql, params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [(r[0], json.loads(r[1]) if r[1] else [], r[2], r[3]) for r in cursor.fetchall()]
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    lengths = np.fromiter((len(r[1]) for r in rows), dtype=np.int64, count=len(rows))
+    codes = np.fromiter((c for r in rows for c in r[1]), dtype=np.int32, count=int(lengths.sum()))
+    published = np.fromiter((_epoch(r[3]) for r in rows), dtype=np.float64, count=len(rows))
+    return ids, lengths, codes, [r[2] for r in rows], published
+
+
+def _assemble(
+    state: str, ids: np.ndarray, lengths: np.ndarray, codes: np.ndarray, names: list[str], published
+) -> FacetMatrix:
+    """The matrix of these listings (in id order): both orientations, and the name and publication
+    orders, computed by code point as the C collation and Elasticsearch's keyword sort order names."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT id, facet, value FROM search_facetcode")
         code_rows = cursor.fetchall()
     count = len(ids)
+    indptr = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
     row_of = np.repeat(np.arange(count, dtype=np.int32), lengths)
     highest = max([int(codes.max()) if len(codes) else 0, *(c for c, _, _ in code_rows)], default=0)
     code_facet = np.full(highest + 1, -1, dtype=np.int16)
@@ -160,6 +250,7 @@ def load(state: str) -> FacetMatrix:
     return FacetMatrix(
         token=state,
         ids=ids,
+        indptr=indptr,
         codes=codes,
         row_of=row_of,
         code_ptr=code_ptr,
@@ -168,6 +259,8 @@ def load(state: str) -> FacetMatrix:
         published_rank=published_rank,
         code_facet=code_facet,
         code_value=tuple(values),
+        names=tuple(names),
+        published=published,
     )
 
 
@@ -178,7 +271,7 @@ INT4_ARRAY_OID, TIMESTAMPTZ_OID = 1007, 1184
 POSTGRES_EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC).timestamp()
 
 
-def _read_postgresql(sql: str):
+def _read_postgresql(sql: str, params: list):
     import psycopg
     from psycopg.adapt import Loader
 
@@ -193,7 +286,7 @@ def _read_postgresql(sql: str):
     with psycopg.Cursor(connection.connection) as cursor:
         cursor.adapters.register_loader(INT4_ARRAY_OID, Raw)
         cursor.adapters.register_loader(TIMESTAMPTZ_OID, Raw)
-        cursor.execute(sql, binary=True)
+        cursor.execute(sql, params, binary=True)
         rows = cursor.fetchall()
     count = len(rows)
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=count)

@@ -131,6 +131,22 @@ class IndexState(models.Model):
         return self.token
 
 
+class IndexChange(models.Model):
+    """One write to the read model: the token it replaced, the token it set, and the listings it wrote
+    or removed (NULL: possibly all of them, as a rebuild). Written with the token, under the state
+    row's lock, so the changes form one chain in commit order; a process holding the facet matrix of
+    an older token patches just those listings instead of reading every one (search/facet_matrix.py).
+    Only the latest changes are kept (`facet_matrix.KEPT_CHANGES`); a broken chain means a full read."""
+
+    id = models.BigAutoField(primary_key=True)
+    previous = models.CharField(max_length=32)
+    token = models.CharField(max_length=32, unique=True)
+    solution_ids = CodeListField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.previous} -> {self.token}"
+
+
 class WagtailIndexedListing(index.Indexed, ListingDocument):
     """The same documents through Wagtail's built-in search, for bench/search.py's comparison only:
     the service never searches this way. A proxy, so saving or deleting documents does not touch

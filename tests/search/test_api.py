@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from search import restrictions
+from search import facet_matrix, restrictions
 from search.filters import SearchFilterSet
 from search.indexing import rebuild
 from search.query import FACETS
@@ -142,6 +142,9 @@ def test_the_error_names_the_parameter_the_rule_is_about(client, ids):
 
 
 def test_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    # Both searches below are the first after a rebuild, in a process already holding a matrix: each
+    # reads the chain of changes, then the whole matrix (search/facet_matrix.py).
+    facet_matrix.current()
     capability = listings(20)
     with CaptureQueriesContext(connection) as twenty:
         get(client, {**PARAMS, "page_size": "100"})

@@ -98,3 +98,58 @@ def test_the_matrix_holds_what_the_documents_hold(ids):
     assert latest_first == [
         d.solution_id for d in sorted(documents, key=lambda d: d.published_at, reverse=True)
     ]
+
+
+ARRAYS = ("ids", "indptr", "codes", "row_of", "code_ptr", "rows_by_code", "name_rank", "published_rank")
+
+
+def assert_same(patched, loaded) -> None:
+    for name in ARRAYS:
+        assert np.array_equal(getattr(patched, name), getattr(loaded, name)), name
+    assert np.array_equal(patched.published, loaded.published, equal_nan=True)
+    assert (patched.names, patched.code_value, patched.token) == (
+        loaded.names,
+        loaded.code_value,
+        loaded.token,
+    )
+    assert np.array_equal(patched.code_facet, loaded.code_facet)
+
+
+def test_a_process_patches_its_matrix_with_just_the_listings_written(ids):
+    """After single-listing writes (an edit, a new listing, a removal), the matrix a process holds is
+    patched from the chain of changes, and comes out exactly as reading everything would give."""
+    before = facet_matrix.current()
+    triage, video = (
+        Solution.objects.get(pk=ids["Triageflow"]),
+        Solution.objects.get(pk=ids["Consultly Video"]),
+    )
+    Solution.objects.filter(pk=triage.pk).update(name="Aardvark Triage")  # first by name now
+    triage.frameworks.clear()
+    indexing.reindex([triage.pk])
+    Solution.objects.filter(pk=video.pk).update(publication_state=PublicationState.SUSPENDED)
+    indexing.reindex([video.pk])
+    hidden = Solution.objects.get(name="Hidden Draft Consult")
+    Solution.objects.filter(pk=hidden.pk).update(publication_state=PublicationState.PUBLISHED)
+    indexing.reindex([hidden.pk])
+
+    patched = facet_matrix.patched(before)
+    assert patched is not None
+    assert_same(patched, facet_matrix.load(facet_matrix.token()))
+    assert video.pk not in patched.ids and hidden.pk in patched.ids
+    # And searches use it: the patched listing's new name and facets count.
+    results = search(SearchQuery(sort="name", filters={"framework": ("TIF001",)}))
+    assert [hit.solution_id for hit in results.hits] == [ids["Prescribe Right"]]
+    assert search(SearchQuery(sort="name")).hits[0].solution_id == triage.pk
+
+
+def test_a_rebuild_or_a_lost_chain_means_reading_everything(ids, monkeypatch):
+    before = facet_matrix.current()
+    indexing.rebuild()
+    assert facet_matrix.patched(before) is None  # a rebuild may have changed any listing
+
+    before = facet_matrix.current()
+    monkeypatch.setattr(facet_matrix, "KEPT_CHANGES", 1)
+    for name in ("Triageflow", "Consultly Online"):
+        indexing.reindex([ids[name]])
+    assert facet_matrix.patched(before) is None  # the change after `before` was pruned
+    assert_same(facet_matrix.current(), facet_matrix.load(facet_matrix.token()))
