@@ -85,7 +85,9 @@ class FacetMatrix:
     published_rank: np.ndarray  # position in "latest published first, then name, then id"
     code_facet: np.ndarray  # facet number (index in FACETS) of each code; -1 for an unknown code
     code_value: tuple[str, ...]  # value of each code ("" for an unknown code)
-    names: tuple[str, ...]  # name_sort of each row, and its publication time (NaN: never): for patching
+    # name_sort of each row (str objects, so a patch can index them as arrays) and its publication time
+    # (NaN: never published): what patching needs to recompute the orders.
+    names: np.ndarray
     published: np.ndarray
     # What backends derive from this state of the index (such as a text's matches), dropped with the
     # matrix when the index changes. Least recently used first; at most CACHE_SIZE entries.
@@ -177,16 +179,23 @@ def patched(matrix: FacetMatrix) -> FacetMatrix | None:
     lengths_in_order = all_lengths[order]
     out_starts = np.cumsum(lengths_in_order) - lengths_in_order
     gather = np.arange(int(lengths_in_order.sum())) + np.repeat(starts[order] - out_starts, lengths_in_order)
-    names = [*(matrix.names[i] for i in np.flatnonzero(keep)), *new_names]
+    names = np.concatenate([matrix.names[keep], _objects(new_names)])
     published = np.concatenate([matrix.published[keep], new_published])
     return _assemble(
         expected,
         ids[order],
         lengths_in_order,
         all_codes[gather],
-        [names[i] for i in order],
+        names[order],
         published[order],
     )
+
+
+def _objects(values) -> np.ndarray:
+    """Strings as a numpy array of str objects (np.array would make fixed-width unicode of them)."""
+    array = np.empty(len(values), dtype=object)
+    array[:] = list(values)
+    return array
 
 
 def _in_list(ids: set[int]) -> str:
@@ -219,7 +228,7 @@ def _read(where: str, params: list) -> tuple[np.ndarray, np.ndarray, np.ndarray,
 
 
 def _assemble(
-    state: str, ids: np.ndarray, lengths: np.ndarray, codes: np.ndarray, names: list[str], published
+    state: str, ids: np.ndarray, lengths: np.ndarray, codes: np.ndarray, names, published
 ) -> FacetMatrix:
     """The matrix of these listings (in id order): both orientations, and the name and publication
     orders, computed by code point as the C collation and Elasticsearch's keyword sort order names."""
@@ -259,7 +268,7 @@ def _assemble(
         published_rank=published_rank,
         code_facet=code_facet,
         code_value=tuple(values),
-        names=tuple(names),
+        names=_objects(names),
         published=published,
     )
 

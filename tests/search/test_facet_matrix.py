@@ -48,11 +48,8 @@ def assert_same(patched, loaded) -> None:
     for name in ARRAYS:
         assert np.array_equal(getattr(patched, name), getattr(loaded, name)), name
     assert np.array_equal(patched.published, loaded.published, equal_nan=True)
-    assert (patched.names, patched.code_value, patched.token) == (
-        loaded.names,
-        loaded.code_value,
-        loaded.token,
-    )
+    assert patched.names.tolist() == loaded.names.tolist()
+    assert (patched.code_value, patched.token) == (loaded.code_value, loaded.token)
     assert np.array_equal(patched.code_facet, loaded.code_facet)
 
 
