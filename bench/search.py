@@ -114,8 +114,8 @@ def main(argv: list[str]) -> int:
             facet_matrix.touch(None)
 
     for label, change in (
-        ("  the same, first search after a listing is reindexed (patch)", reindex_one),
-        ("  the same, first search after a rebuild (whole matrix read)", mark_all_changed),
+        ("  the same, first search after a listing is reindexed", reindex_one),
+        ("  the same, first search after a rebuild", mark_all_changed),
     ):
         samples = []
         for number in range(max(20, runs // 5)):
