@@ -15,6 +15,7 @@ row per listing (bench/search.py prints both times).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import threading
@@ -88,10 +89,17 @@ class FacetMatrix:
     # name_sort of each row (str objects, so a patch can index them as arrays) and its publication time
     # (NaN: never published): what patching needs to recompute the orders.
     names: np.ndarray
+    name_values: np.ndarray  # the distinct names in order: name_rank r is name_values[r - 1]
     published: np.ndarray
     # What backends derive from this state of the index (such as a text's matches), dropped with the
     # matrix when the index changes. Least recently used first; at most CACHE_SIZE entries.
     cache: OrderedDict = field(default_factory=OrderedDict, compare=False, repr=False)
+    # After a patch: the cache of the matrix patched from (its entries still at that matrix's rows),
+    # each old row's new row (-1: changed or gone), and the solution ids changed, so a backend can
+    # carry a cached match over by matching only the changed listings again.
+    carried: dict = field(default_factory=dict, compare=False, repr=False)
+    row_map: np.ndarray | None = field(default=None, compare=False, repr=False)
+    changed: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def remember(self, key, value) -> None:
         with _lock:
@@ -181,14 +189,47 @@ def patched(matrix: FacetMatrix) -> FacetMatrix | None:
     gather = np.arange(int(lengths_in_order.sum())) + np.repeat(starts[order] - out_starts, lengths_in_order)
     names = np.concatenate([matrix.names[keep], _objects(new_names)])
     published = np.concatenate([matrix.published[keep], new_published])
-    return _assemble(
+    name_values, ranks = _name_ranks_patched(matrix, keep, _objects(new_names))
+    new = _assemble(
         expected,
         ids[order],
         lengths_in_order,
         all_codes[gather],
         names[order],
         published[order],
+        names_ranked=(name_values, ranks[order]),
     )
+    row_map = np.full(matrix.size, -1, dtype=np.int64)
+    position = np.empty(len(order), dtype=np.int64)
+    position[order] = np.arange(len(order))
+    row_map[keep] = position[: int(keep.sum())]
+    with _lock:
+        carried = dict(matrix.cache)
+    return dataclasses.replace(
+        new, carried=carried, row_map=row_map, changed=np.array(sorted(changed), dtype=np.int64)
+    )
+
+
+def _name_ranks_patched(matrix: FacetMatrix, keep: np.ndarray, new_names: np.ndarray):
+    """The distinct names in order and each row's dense rank among them (kept rows first, then the new
+    ones), from the matrix's own: names no kept row uses drop out, new ones are inserted in place.
+    Sorting every name again costs a patch more than the rest of it."""
+    kept_rank = matrix.name_rank[keep]
+    used = np.zeros(len(matrix.name_values) + 1, dtype=bool)
+    used[kept_rank] = True
+    remaining = matrix.name_values[used[1:]]
+    kept_rank = np.cumsum(used)[kept_rank]  # dense again among the remaining names
+    fresh = _objects(sorted(set(new_names)))
+    position = np.searchsorted(remaining, fresh) if len(remaining) else np.zeros(len(fresh), dtype=np.int64)
+    found = np.zeros(len(fresh), dtype=bool)
+    inside = position < len(remaining)
+    found[inside] = remaining[position[inside]] == fresh[inside]
+    inserted_at = position[~found]  # ascending, as `fresh` is
+    values = np.insert(remaining, inserted_at, fresh[~found])
+    # A remaining name at index i moves up by the names inserted at or before i.
+    kept_rank = kept_rank + np.searchsorted(inserted_at, kept_rank - 1, side="right")
+    new_rank = np.searchsorted(values, new_names) + 1 if len(new_names) else np.zeros(0, dtype=np.int64)
+    return values, np.concatenate([kept_rank, new_rank]).astype(np.int64)
 
 
 def _objects(values) -> np.ndarray:
@@ -228,10 +269,18 @@ def _read(where: str, params: list) -> tuple[np.ndarray, np.ndarray, np.ndarray,
 
 
 def _assemble(
-    state: str, ids: np.ndarray, lengths: np.ndarray, codes: np.ndarray, names, published
+    state: str,
+    ids: np.ndarray,
+    lengths: np.ndarray,
+    codes: np.ndarray,
+    names,
+    published: np.ndarray,
+    *,
+    names_ranked: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> FacetMatrix:
     """The matrix of these listings (in id order): both orientations, and the name and publication
-    orders, computed by code point as the C collation and Elasticsearch's keyword sort order names."""
+    orders, computed by code point as the C collation and Elasticsearch's keyword sort order names.
+    `names_ranked`: the distinct names in order and each row's rank among them, if already known."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT id, facet, value FROM search_facetcode")
         code_rows = cursor.fetchall()
@@ -248,8 +297,12 @@ def _assemble(
             values[code] = value
     # Name order: a dense rank (equal names share one; Python orders str by code point); publication
     # order: latest first, never published last, then by name and id.
-    dense = {name: rank for rank, name in enumerate(sorted(set(names)), start=1)}
-    name_rank = np.fromiter((dense[name] for name in names), dtype=np.int64, count=count)
+    if names_ranked is None:
+        name_values = _objects(sorted(set(names)))
+        dense = {name: rank for rank, name in enumerate(name_values, start=1)}
+        name_rank = np.fromiter((dense[name] for name in names), dtype=np.int64, count=count)
+    else:
+        name_values, name_rank = names_ranked
     published_rank = np.empty(count, dtype=np.int64)
     published_rank[np.lexsort((ids, name_rank, -np.nan_to_num(published, nan=-np.inf)))] = np.arange(count)
     # Stable, so each code's listings stay in row order; 16-bit codes sort by radix, five times faster.
@@ -268,7 +321,8 @@ def _assemble(
         published_rank=published_rank,
         code_facet=code_facet,
         code_value=tuple(values),
-        names=_objects(names),
+        names=names if isinstance(names, np.ndarray) else _objects(names),
+        name_values=name_values,
         published=published,
     )
 

@@ -52,6 +52,24 @@ class Matched:
     costs: np.ndarray
     prices: dict[int, Decimal] = field(default_factory=dict)
 
+    def carry(self, matrix, fresh: Matched) -> Matched:
+        """This match (made on the matrix `matrix` was patched from) on `matrix`: the listings not
+        changed since keep their rank and cost, at their new rows; the changed ones are as `fresh`
+        (their match made again) says."""
+        moved = matrix.row_map[self.rows]
+        kept = moved >= 0
+        changed = set(matrix.changed.tolist())
+        carried = Matched(
+            rows=np.union1d(moved[kept], fresh.rows),
+            ranks=fresh.ranks.copy(),
+            costs=fresh.costs.copy(),
+            prices={i: p for i, p in self.prices.items() if i not in changed},
+        )
+        carried.ranks[moved[kept]] = self.ranks[self.rows[kept]]
+        carried.costs[moved[kept]] = self.costs[self.rows[kept]]
+        carried.prices.update(fresh.prices)
+        return carried
+
 
 class DatabaseBackend:
     name = "database"
@@ -64,6 +82,9 @@ class DatabaseBackend:
         raise NotImplementedError
 
     nulls_last = "NULLS LAST"
+    # Whether a listing's rank depends on that listing alone (so a rank survives other listings'
+    # changes and a cached match can be carried over a patch). bm25 weighs words by the whole corpus.
+    rank_is_per_listing = False
 
     def prepare(self, cursor, words: list[str]) -> None:
         """Planner settings for the search statement (none by default)."""
@@ -102,13 +123,33 @@ class DatabaseBackend:
     def matches(self, matrix: facet_matrix.FacetMatrix, query: SearchQuery, words: list[str]) -> Matched:
         """What the text and the price cap match, from the matrix's cache when this text has been
         asked since the index last changed: a buyer refining a search by facets, paging or sorting
-        asks the same text again and again, and only the facet work is new."""
+        asks the same text again and again, and only the facet work is new. After a patch (a few
+        listings reindexed), a text the previous matrix had cached is carried over: only the changed
+        listings are matched again."""
         key = ("match", tuple(words), query.list_size, query.max_price)
         found = matrix.cache.get(key)
         if found is not None:
             return found
         ranked = not words or self.ranks_in_match(query)
+        carried = matrix.carried.get(key) if matrix.carried and self.rank_is_per_listing else None
+        if carried is not None:
+            fresh, complete = self._match(matrix, query, words, ranked, only=matrix.changed)
+            found = carried.carry(matrix, fresh)
+        else:
+            found, complete = self._match(matrix, query, words, ranked)
+        if complete:
+            matrix.remember(key, found)
+        return found
+
+    def _match(
+        self, matrix, query: SearchQuery, words: list[str], ranked: bool, only: np.ndarray | None = None
+    ) -> tuple[Matched, bool]:
+        """Run the match (for the listings `only`, if given); and whether the matrix knew every listing
+        found (one written since it was read is left out, and the answer not cached)."""
         sql, params = self._candidates(query, words, ranked)
+        if only is not None:
+            sql += f" AND d.solution_id IN ({', '.join(['%s'] * len(only))})" if len(only) else " AND 1=0"
+            params = [*params, *only.tolist()]
         with transaction.atomic(), connection.cursor() as cursor:
             self.prepare(cursor, words)
             cursor.execute(sql, params)
@@ -118,7 +159,7 @@ class DatabaseBackend:
         rows, complete = matrix.rows(ids)
         if not complete:
             # Written between reading the matrix and matching (another process's reindex): the rows
-            # the matrix does not know are left out of this answer; the next search reloads.
+            # the matrix does not know are left out of this answer; the next search catches up.
             keep = np.isin(ids, matrix.ids)
             rows_found = [row for row, kept in zip(rows_found, keep, strict=True) if kept]
         matched = Matched(rows=rows, ranks=np.full(matrix.size, np.nan), costs=np.full(matrix.size, np.inf))
@@ -128,9 +169,7 @@ class DatabaseBackend:
             if price is not None:
                 matched.prices[solution_id] = Decimal(str(price))
                 matched.costs[row] = float(price)
-        if complete:
-            matrix.remember(key, matched)
-        return matched
+        return matched, complete
 
     def search(
         self, query: SearchQuery, words: list[str]
@@ -255,6 +294,8 @@ class PostgresBackend(DatabaseBackend):
     """tsvector search over the narrow `search_listingtext` table: each document's weighted vector,
     GIN-indexed (search/migrations/0007). Ranked by `ts_rank` (word frequency by field weight):
     `ts_rank_cd`'s cover density costs more than twice as much per match (docs/search.md)."""
+
+    rank_is_per_listing = True  # ts_rank reads one vector and the query, no corpus statistics
 
     def prepare(self, cursor, words: list[str]) -> None:
         # The planner prices `search_vector @@ query` as cheap and scans the table when many listings

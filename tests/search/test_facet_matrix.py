@@ -5,9 +5,12 @@ on SQLite (tests/search/test_sqlite_parity.py)."""
 
 import numpy as np
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from catalogue.models import PublicationState, Solution
 from search import facet_matrix, indexing
+from search.backends import database_backend
 from search.models import ListingDocument
 from search.query import SearchQuery
 from search.service import search
@@ -49,6 +52,7 @@ def assert_same(patched, loaded) -> None:
         assert np.array_equal(getattr(patched, name), getattr(loaded, name)), name
     assert np.array_equal(patched.published, loaded.published, equal_nan=True)
     assert patched.names.tolist() == loaded.names.tolist()
+    assert patched.name_values.tolist() == loaded.name_values.tolist()
     assert (patched.code_value, patched.token) == (loaded.code_value, loaded.token)
     assert np.array_equal(patched.code_facet, loaded.code_facet)
 
@@ -91,3 +95,29 @@ def test_a_rebuild_or_a_lost_chain_means_reading_everything(ids, monkeypatch):
         indexing.reindex([ids[name]])
     assert facet_matrix.patched(before) is None  # the change after `before` was pruned
     assert_same(facet_matrix.current(), facet_matrix.load(facet_matrix.token()))
+
+
+def test_a_text_cached_before_a_patch_is_carried_over_and_answers_as_a_fresh_match(ids):
+    """A buyer's text, matched before a few listings were reindexed, is carried over to the patched
+    matrix: only the changed listings are matched again, and the answer is what a fresh match gives."""
+    query = SearchQuery(text="consultation", sort="relevance")
+    before = search(query)
+    assert ids["Consultly Video"] in [hit.solution_id for hit in before.hits]
+    Solution.objects.filter(pk=ids["Prescribe Right"]).update(summary="Prescribing after a consultation.")
+    Solution.objects.filter(pk=ids["Consultly Video"]).update(publication_state=PublicationState.SUSPENDED)
+    indexing.reindex([ids["Prescribe Right"], ids["Consultly Video"]])
+
+    with CaptureQueriesContext(connection) as queries:
+        carried = search(query)
+    rematched = [q["sql"] for q in queries if "d.solution_id IN (" in q["sql"]]
+    # The changed listings only, not the whole text match; SQLite's bm25 weighs words by the whole
+    # corpus, so there every listing's rank may change and the text is matched again in full.
+    assert len(rematched) == (1 if database_backend().rank_is_per_listing else 0)
+
+    facet_matrix.current().cache.clear()
+    facet_matrix.current().carried.clear()
+    fresh = search(query)
+    assert [(h.solution_id, h.score) for h in carried.hits] == [(h.solution_id, h.score) for h in fresh.hits]
+    assert (carried.total, carried.facets) == (fresh.total, fresh.facets)
+    found = [hit.solution_id for hit in carried.hits]
+    assert ids["Prescribe Right"] in found and ids["Consultly Video"] not in found
