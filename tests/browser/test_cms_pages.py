@@ -108,7 +108,7 @@ def test_suspended_listing_page_says_why(page, visit, site, supplier_a, moderato
     expect(page.get_by_role("heading", name="Prices")).to_have_count(0)
 
 
-def test_supplier_page_leads_to_its_listings(page, visit, site, supplier_a, supplier_b):
+def test_supplier_page_leads_to_its_listings(page, visit, click, site, supplier_a, supplier_b):
     publish(build_listing(supplier_a))
     publish(
         SolutionFactory(supplier=supplier_a, name="Hidden Draft", publication_state=PublicationState.DRAFT)
@@ -122,17 +122,17 @@ def test_supplier_page_leads_to_its_listings(page, visit, site, supplier_a, supp
     expect(page.get_by_role("link", name="Supplier A Ltd's website")).to_be_visible()
     expect(page.get_by_role("link", name="Hidden Draft")).to_have_count(0)
     expect(page.get_by_role("link", name="Bravo Triage")).to_have_count(0)
-    page.get_by_role("link", name="Clinic Connect").click()
+    click(page.get_by_role("link", name="Clinic Connect"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Clinic Connect")
 
 
-def test_solutions_index_lists_listings_a_to_z(page, visit, site, supplier_a, supplier_b):
+def test_solutions_index_lists_listings_a_to_z(page, visit, click, site, supplier_a, supplier_b):
     publish(build_listing(supplier_a))
     publish(SolutionFactory(supplier=supplier_b, name="Bravo Triage"))
     publish(SolutionFactory(supplier=supplier_b, name="Paused", publication_state=PublicationState.SUSPENDED))
 
     visit("/")
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Solutions").click()
+    click(page.get_by_role("navigation", name="Menu").get_by_role("link", name="Solutions"))
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Solutions")
     expect(page.get_by_role("link", name="Paused")).to_have_count(0)
@@ -141,19 +141,19 @@ def test_solutions_index_lists_listings_a_to_z(page, visit, site, supplier_a, su
     letters.get_by_role("link", name="Solutions starting with C").click()
     expect(page).to_have_url(re.compile("#solutions-c$"))
     expect(page.get_by_role("link", name="search the catalogue")).to_have_attribute("href", "/catalogue/")
-    page.get_by_role("link", name="Bravo Triage").click()
+    click(page.get_by_role("link", name="Bravo Triage"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bravo Triage")
 
 
-def test_guidance_pages(page, visit, site):
+def test_guidance_pages(page, visit, click, site):
     visit("/")
-    page.get_by_role("link", name="What accreditation means").click()
+    click(page.get_by_role("link", name="What accreditation means"))
     expect(page.get_by_role("heading", level=1)).to_have_text("What accreditation means")
     expect(page.get_by_role("heading", name=re.compile("When a solution falls short"))).to_be_visible()
 
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="How to buy").click()
+    click(page.get_by_role("navigation", name="Menu").get_by_role("link", name="How to buy"))
     expect(page.get_by_role("heading", level=1)).to_have_text("How to buy")
     expect(page.get_by_role("heading", name="Run a competition")).to_be_visible()
     expect(page.locator(".nhsuk-inset-text")).to_contain_text("We remind you 90 and 45 days")
-    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Home").click()
+    click(page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Home"))
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("GP IT Futures"))

@@ -72,7 +72,7 @@ def tested_listing(site, supplier_a):
     return solution, report
 
 
-def test_listing_page_with_conformance_and_the_chart(page, visit, page_audit, tested_listing):
+def test_listing_page_with_conformance_and_the_chart(page, visit, click, page_audit, tested_listing):
     solution, _ = tested_listing
 
     visit(solution.listing_url)
@@ -90,11 +90,11 @@ def test_listing_page_with_conformance_and_the_chart(page, visit, page_audit, te
     expect(section.get_by_role("link", name="Report with the result for S25")).to_be_visible()
     page_audit.on_load(page)
 
-    section.get_by_role("link", name="Report with the result for S25").click()
+    click(section.get_by_role("link", name="Report with the result for S25"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("run-11")
 
 
-def test_evidence_page(page, visit, tested_listing):
+def test_evidence_page(page, visit, click, tested_listing):
     solution, report = tested_listing
 
     visit(f"/conformance/reports/{report.pk}/")
@@ -103,7 +103,7 @@ def test_evidence_page(page, visit, tested_listing):
     expect(page.get_by_test_id("imported-notice")).to_contain_text("This is not a test harness run")
     expect(page.get_by_role("cell", name="Draft", exact=True)).to_have_count(0)
     page.get_by_label("Solution ID").fill(solution.catalogue_id)
-    page.get_by_role("button", name="Show results").click()
+    click(page.get_by_role("button", name="Show results"))
     expect(page.get_by_test_id("results-count")).to_contain_text(
         f"for Clinic Connect ({solution.catalogue_id})"
     )

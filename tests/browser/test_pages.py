@@ -64,40 +64,40 @@ def test_solution_page_shows_its_price_in_plain_words(page, visit, home_page, su
     expect(page.locator(".app-demo-tag").first).to_have_text("Demo data")
 
 
-def test_supplier_sees_its_draft_with_a_notice(page, visit, home_page, supplier_a, supplier_a_editor):
+def test_supplier_sees_its_draft_with_a_notice(page, visit, click, home_page, supplier_a, supplier_a_editor):
     solution = build_listing(supplier_a, publication_state=PublicationState.DRAFT)
 
     visit(f"/accounts/login/?next={solution.get_absolute_url()}")
     page.get_by_label("Email address").fill(supplier_a_editor.email)
     page.get_by_label("Password", exact=True).fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    click(page.get_by_role("button", name="Log in"))
 
     expect(page).to_have_url(re.compile(re.escape(solution.get_absolute_url()) + "$"))
     expect(page.get_by_role("region", name="Important")).to_contain_text("This listing is not public")
 
 
-def test_log_in_and_out(page, visit, home_page):
+def test_log_in_and_out(page, visit, click, home_page):
     user = UserFactory()
 
     visit("/accounts/login/")
     page.get_by_label("Email address").fill(user.email.upper())
     page.get_by_label("Password", exact=True).fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    click(page.get_by_role("button", name="Log in"))
 
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
     expect(page.get_by_role("navigation", name="Account")).to_contain_text(user.email)
 
-    page.get_by_role("button", name="Log out").click()
+    click(page.get_by_role("button", name="Log out"))
     expect(page.get_by_role("link", name="Log in")).to_be_visible()
 
 
-def test_wrong_password_shows_the_error_summary(page, visit):
+def test_wrong_password_shows_the_error_summary(page, visit, click):
     user = UserFactory()
 
     visit("/accounts/login/")
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password", exact=True).fill("not-the-password")
-    page.get_by_role("button", name="Log in").click()
+    click(page.get_by_role("button", name="Log in"))
 
     summary = page.locator(".nhsuk-error-summary")
     expect(summary).to_be_visible()
@@ -128,7 +128,7 @@ def test_the_harness_reports_violations(page, page_audit):
     page_audit.problems.clear()  # x.png is not there either
 
 
-def test_the_home_page_search_box_leads_to_the_catalogue(page, visit, home_page, supplier_a):
+def test_the_home_page_search_box_leads_to_the_catalogue(page, visit, click, home_page, supplier_a):
     SolutionFactory(supplier=supplier_a, name="Consult Online", publication_state=PublicationState.PUBLISHED)
     SolutionFactory(
         supplier=supplier_a,
@@ -142,12 +142,13 @@ def test_the_home_page_search_box_leads_to_the_catalogue(page, visit, home_page,
 
     visit("/")
     page.get_by_label("Search the catalogue").fill("consult")
-    page.get_by_role("button", name="Search").click()
+    # click() waits for each new page's accessibility check, which a click away would interrupt.
+    click(page.get_by_role("button", name="Search"))
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Catalogue")
     expect(page.get_by_role("link", name="Consult Online")).to_be_visible()
     expect(page.get_by_role("link", name="Scan Docs")).to_have_count(0)
-    page.get_by_role("link", name="Consult Online").click()
+    click(page.get_by_role("link", name="Consult Online"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Consult Online")
 
 

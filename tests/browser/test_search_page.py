@@ -18,12 +18,12 @@ def result_links(page):
     return page.get_by_test_id("search-results").get_by_role("heading", level=3).get_by_role("link")
 
 
-def test_search_with_a_typo_filter_and_open_a_listing(page, visit, home_page):
+def test_search_with_a_typo_filter_and_open_a_listing(page, visit, click, home_page):
     build_search_catalogue()
 
     visit("/")
     page.get_by_label("Search the catalogue").fill("consultaton")
-    page.get_by_role("button", name="Search").click()
+    click(page.get_by_role("button", name="Search"))
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Catalogue")
     expect(page.get_by_test_id("corrected-text")).to_have_text("Showing results for consultation")
@@ -32,7 +32,7 @@ def test_search_with_a_typo_filter_and_open_a_listing(page, visit, home_page):
 
     capabilities = page.get_by_role("group", name="Capabilities")
     capabilities.get_by_label(re.compile(r"^C43 Online Consultation")).check()
-    page.get_by_role("button", name="Apply filters").click()
+    click(page.get_by_role("button", name="Apply filters"))
 
     expect(page.get_by_role("status")).to_have_text(re.compile(r"^\s*2 results for “consultation”"))
     expect(page).to_have_url(re.compile(r"capability=C43"))
@@ -40,7 +40,7 @@ def test_search_with_a_typo_filter_and_open_a_listing(page, visit, home_page):
     expect(result_links(page)).to_have_text(["Consultly Online", "Triageflow"])
     expect(page.get_by_role("link", name="Consultly Video")).to_have_count(0)
 
-    page.get_by_role("link", name="Triageflow").click()
+    click(page.get_by_role("link", name="Triageflow"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Triageflow")
 
 
@@ -61,12 +61,12 @@ def test_type_ahead_suggests_names(page, visit):
     ]
 
 
-def test_prices_sorts_and_the_error_summary(page, visit):
+def test_prices_sorts_and_the_error_summary(page, visit, click):
     build_search_catalogue()
 
     visit("/catalogue/")
     page.get_by_label("Maximum first-year price").fill("9000")
-    page.get_by_role("button", name="Apply filters").click()
+    click(page.get_by_role("button", name="Apply filters"))
 
     summary = page.locator(".nhsuk-error-summary")
     expect(summary).to_be_visible()
@@ -76,10 +76,10 @@ def test_prices_sorts_and_the_error_summary(page, visit):
     expect(page.get_by_label("Maximum first-year price")).to_be_focused()
 
     page.get_by_label("Practice list size").fill("8,000")
-    page.get_by_role("button", name="Apply filters").click()
+    click(page.get_by_role("button", name="Apply filters"))
     expect(page.get_by_role("status")).to_contain_text("2 results")
     page.get_by_label("Sort by").select_option("price")
-    page.get_by_role("button", name="Sort").click()
+    click(page.get_by_role("button", name="Sort"))
 
     expect(page.get_by_label("Sort by")).to_have_value("price")
     expect(result_links(page)).to_have_text(["Prescribe Right", "Consultly Online"])
