@@ -30,8 +30,8 @@ from rest_framework.views import APIView
 from . import restrictions
 from .filters import PoundsFilter, SearchFilterSet, SuggestForm, WholeNumberFilter
 from .query import FACETS
+from .results import Result, results_for
 from .service import search, suggest
-from .views import Result, results_for
 
 # --- Parameters ---------------------------------------------------------------------------------
 

@@ -9,24 +9,19 @@ however many results it has: the backend's (search/service.py), then one for the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.safestring import SafeString, mark_safe
-
-from catalogue.models import PublicationState, Solution
 
 from . import restrictions
 from .filters import SORT_CHOICES, SearchFilterSet
-from .query import FACETS, FacetValue, Hit, SearchResults
+from .query import FACETS, FacetValue, SearchResults
+from .results import results_for
 from .service import search
 
 TEMPLATE = "search/catalogue.html"
-PENNY = Decimal("0.01")
 # How many values of a facet show before "Show more" (selected values always show).
 FACET_VALUES_SHOWN = 8
 
@@ -47,38 +42,6 @@ assert set(FACET_TITLES) == set(FACETS)
 # Where an error summary's link for each parameter goes: its input, or the filters for a parameter
 # that has none (a facet value or a page number that came in a link).
 ERROR_TARGETS = {"q": "catalogue-search", "list_size": "list-size", "max_price": "max-price", "sort": "sort"}
-
-
-@dataclass
-class Result:
-    """One result: the hit (score, snippet, price) and its listing."""
-
-    hit: Hit
-    solution: Solution
-
-    @property
-    def snippet(self) -> SafeString:
-        # Built by the backend: the listing's text escaped, only the <mark> tags added.
-        return mark_safe(self.hit.snippet)
-
-    @property
-    def price(self) -> Decimal | None:
-        """The first-year cost at the query's list size, to the penny."""
-        return None if self.hit.price is None else self.hit.price.quantize(PENNY)
-
-    @property
-    def in_remediation(self) -> bool:
-        return self.solution.publication_state == PublicationState.IN_REMEDIATION
-
-
-def results_for(hits: Sequence[Hit]) -> list[Result]:
-    """The public listings of a page of hits, in the hits' order, in one query. A hit whose listing is
-    no longer public (the index not yet updated) is left out."""
-    ids = [hit.solution_id for hit in hits]
-    if not ids:
-        return []
-    solutions = Solution.objects.published().select_related("supplier__organisation").in_bulk(ids)
-    return [Result(hit, solutions[hit.solution_id]) for hit in hits if hit.solution_id in solutions]
 
 
 @dataclass

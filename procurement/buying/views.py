@@ -7,21 +7,17 @@ is a 404, never a glimpse. Changes go through procurement/services.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Organisation
-from catalogue.models import PublicationState, Solution
-from search.query import Hit
+from catalogue.models import Solution
+from search.results import results_for
 
 from .. import saved_searches, services
 from ..models import MAX_SHORTLISTS_PER_ORGANISATION, Shortlist, ShortlistSubscription
@@ -30,7 +26,6 @@ from . import exports
 from .forms import AlertsForm, NewShortlistForm, ShortlistForm
 
 PRACTICES_PER_PAGE = 25
-PENNY = Decimal("0.01")
 MAX_PAGE = 100_000
 
 
@@ -122,40 +117,13 @@ def shortlist_new(request: HttpRequest) -> HttpResponse:
     return render(request, "procurement/buying/shortlist_new.html", context, status=status)
 
 
-@dataclass
-class Result:
-    hit: Hit
-    solution: Solution
-
-    @property
-    def price(self) -> Decimal | None:
-        return None if self.hit.price is None else self.hit.price.quantize(PENNY)
-
-    @property
-    def snippet(self) -> SafeString:
-        # Made by the search backend: the listing's text escaped, only <mark> tags added.
-        return mark_safe(self.hit.snippet)
-
-    @property
-    def in_remediation(self) -> bool:
-        return self.solution.publication_state == PublicationState.IN_REMEDIATION
-
-
 @login_required
 @require_GET
 def shortlist_detail(request: HttpRequest, pk: int) -> HttpResponse:
     shortlist = shortlist_for(request, pk)
     number = page_number(request)
     results = saved_searches.run(shortlist.parameters, page=number)
-    solutions = (
-        Solution.objects.visible_to(request.user)
-        .published()
-        .select_related("supplier__organisation")
-        .in_bulk([hit.solution_id for hit in results.hits])
-    )
-    page_results = [
-        Result(hit, solutions[hit.solution_id]) for hit in results.hits if hit.solution_id in solutions
-    ]
+    page_results = results_for(results.hits, Solution.objects.visible_to(request.user).published())
     paginator = Paginator(range(results.total), saved_searches.PAGE_SIZE)
     return render(
         request,
