@@ -14,7 +14,8 @@ from playwright.sync_api import expect
 
 from accounts.models import Organisation
 from catalogue.models import Solution
-from tests.browser.test_compare_page import DEMO_THREE, expected_total, log_in
+from tests.browser.helpers import log_in
+from tests.browser.test_compare_page import DEMO_THREE, expected_total
 
 pytestmark = pytest.mark.browser
 

@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 from procurement.competitions.models import Competition
 from procurement.demo import COMPETITION_SHORTLIST, DEMO_SUPPLIER_EDITOR
 from procurement.models import Shortlist
-from tests.browser.test_compare_page import log_in
+from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.browser
 

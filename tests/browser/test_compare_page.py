@@ -16,7 +16,7 @@ from accounts.models import Organisation
 from catalogue.models import Solution
 from catalogue.pricing import calculate_cost, format_money, to_pence
 from procurement.compare.costs import price_for_comparison
-from tests.browser.helpers import log_in  # also imported from here by other browser tests
+from tests.browser.helpers import log_in
 from tests.search.catalogue import build_search_catalogue
 
 pytestmark = pytest.mark.browser
