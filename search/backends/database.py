@@ -131,7 +131,8 @@ class DatabaseBackend:
         if found is not None:
             return found
         ranked = not words or self.ranks_in_match(query)
-        carried = matrix.carried.get(key) if matrix.carried and self.rank_is_per_listing else None
+        # Taken out as it is carried, so the old arrays are freed once every cached text has moved.
+        carried = matrix.carried.pop(key, None) if matrix.carried and self.rank_is_per_listing else None
         if carried is not None:
             fresh, complete = self._match(matrix, query, words, ranked, only=matrix.changed)
             found = carried.carry(matrix, fresh)
