@@ -7,7 +7,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Subquery
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -65,9 +66,13 @@ class ModeratorOnlyMixin:
 
 
 class ListingQueueView(ModeratorOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+    """Every listing, newest change first, by state or lost accreditation, searchable by listing name,
+    catalogue id or supplier, a page at a time (the catalogue holds tens of thousands)."""
+
     template_name = "cms/admin/listing_queue.html"
     page_title = "Listings"
     header_icon = "list-ul"
+    per_page = 50
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -86,16 +91,26 @@ class ListingQueueView(ModeratorOnlyMixin, WagtailAdminTemplateMixin, TemplateVi
             )
         elif state in PublicationState.values:
             solutions = solutions.filter(publication_state=state)
+        query = self.request.GET.get("q", "").strip()[:100]
+        if query:
+            solutions = solutions.filter(
+                Q(name__icontains=query)
+                | Q(catalogue_id__iexact=query)
+                | Q(supplier__organisation__name__icontains=query)
+            )
         counts = dict(
             Solution.objects.values_list("publication_state")
             .annotate(n=Count("pk"))
             .values_list("publication_state", "n")
         )
-        shown = list(solutions[:200])
-        for solution in shown:
+        # get_page: a page number past the end or not a number shows the last or first page.
+        page = Paginator(solutions, self.per_page).get_page(self.request.GET.get("page"))
+        for solution in page:
             solution.available_actions = actions_for(solution)
         context.update(
-            solutions=shown,
+            solutions=page,
+            listings_page=page,
+            query=query,
             state=state,
             states=[(value, label, counts.get(value, 0)) for value, label in PublicationState.choices],
             lost_accreditation=lost_accreditation,
