@@ -170,9 +170,9 @@ def patched(matrix: FacetMatrix) -> FacetMatrix | None:
         changed.update(solution_ids)
     if expected == matrix.token or len(changed) > MOST_PATCHED:
         return None
+    wanted = sorted(changed)
     new_ids, new_lengths, new_codes, new_names, new_published = _read(
-        "WHERE solution_id = ANY(%s)" if connection.vendor == "postgresql" else _in_list(changed),
-        [sorted(changed)] if connection.vendor == "postgresql" else sorted(changed),
+        f"WHERE solution_id IN ({', '.join(['%s'] * len(wanted))})", wanted
     )
     # Keep the rows of the listings not changed, add the changed ones as they are now (a removed
     # listing has no row to add), and put them all back in id order.
@@ -237,10 +237,6 @@ def _objects(values) -> np.ndarray:
     array = np.empty(len(values), dtype=object)
     array[:] = list(values)
     return array
-
-
-def _in_list(ids: set[int]) -> str:
-    return f"WHERE solution_id IN ({', '.join(['%s'] * len(ids))})"
 
 
 def load(state: str) -> FacetMatrix:
