@@ -108,7 +108,6 @@ class ListingQueueView(ModeratorOnlyMixin, WagtailAdminTemplateMixin, TemplateVi
         for solution in page:
             solution.available_actions = actions_for(solution)
         context.update(
-            solutions=page,
             listings_page=page,
             query=query,
             state=state,
